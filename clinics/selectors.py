@@ -1,0 +1,69 @@
+"""Reads for clinic records, including what a member of staff may see in the staff admin."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from clinics.models import Clinic, Patient, Practitioner
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%m-%d-%Y")
+
+
+def clinics_for_staff(*, user: Any) -> QuerySet[Clinic]:
+    if user.is_superuser:
+        return Clinic.objects.all()
+    if not user.is_authenticated or not user.is_staff:
+        return Clinic.objects.none()
+    return Clinic.objects.filter(memberships__user=user)
+
+
+def patients_for_staff(*, user: Any) -> QuerySet[Patient]:
+    if user.is_superuser:
+        return Patient.objects.all()
+    return Patient.objects.filter(clinic__in=clinics_for_staff(user=user))
+
+
+def practitioners_for_staff(*, user: Any) -> QuerySet[Practitioner]:
+    if user.is_superuser:
+        return Practitioner.objects.all()
+    return Practitioner.objects.filter(
+        pk__in=Practitioner.objects.filter(
+            clinic_links__clinic__in=clinics_for_staff(user=user)
+        ).values("pk")
+    )
+
+
+def staff_may_manage_patient(*, user: Any, patient: Patient) -> bool:
+    return clinics_for_staff(user=user).filter(pk=patient.clinic_id).exists()
+
+
+def _parse_date(text: str) -> date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def patient_search(*, queryset: QuerySet[Patient], query: str) -> QuerySet[Patient]:
+    """Finds patients by name ("Ann", "Ann Lee", "Lee, Ann"), email, or date of birth."""
+    query = query.strip()
+    if not query:
+        return queryset
+    birth_date = _parse_date(query)
+    if birth_date is not None:
+        return queryset.filter(date_of_birth=birth_date)
+    if "@" in query:
+        return queryset.filter(email__icontains=query)
+    condition = Q()
+    for word in query.replace(",", " ").split():
+        condition &= (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+        )
+    return queryset.filter(condition)
