@@ -177,3 +177,15 @@ def seed_clinics() -> DemoClinics:
         email="tom.nguyen@example.com",
     )
     return DemoClinics(northside=northside, lakeside=lakeside, superuser=superuser)
+
+
+def seed() -> list[str]:
+    seed_clinics()
+    return [
+        f"Sign-ins (password for all: {DEMO_PASSWORD})",
+        "  Superuser (everything)          admin@example.com",
+        "  Northside front desk            frontdesk@northside.example",
+        "  Northside clinic admin          manager@northside.example",
+        "  Lakeside front desk             frontdesk@lakeside.example",
+        "  Staff admin: {site}/admin/",
+    ]

@@ -5,24 +5,22 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-
-from clinics.demo import DEMO_PASSWORD, seed_clinics
+from django.utils.module_loading import import_string
 
 
 class Command(BaseCommand):
-    help = "Loads demo clinics, staff, practitioners and patients. Safe to run again."
+    help = "Loads the demo data of every app (settings.DEMO_SEEDERS). Safe to run again."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        lines: list[str] = []
         with transaction.atomic():
-            seed_clinics()
-        base = settings.SITE_URL
+            for dotted_path in settings.DEMO_SEEDERS:
+                lines.extend(import_string(dotted_path)())
+                lines.append("")
         self.stdout.write(self.style.SUCCESS("Demo data is ready."))
-        self.stdout.write(f"""
-Sign-ins (password for all: {DEMO_PASSWORD})
-  Superuser (everything)          admin@example.com           {base}/admin/
-  Northside front desk            frontdesk@northside.example {base}/admin/
-  Northside clinic admin          manager@northside.example   {base}/admin/
-  Lakeside front desk             frontdesk@lakeside.example  {base}/admin/
-
-Emails the app sends are kept in the staff admin under Outbox > Emails, and printed here.
-""")
+        for line in lines:
+            self.stdout.write(line.replace("{site}", settings.SITE_URL))
+        self.stdout.write(
+            "Emails the app sends are printed here and kept in the staff admin "
+            "under Outbox > Emails."
+        )
