@@ -24,7 +24,11 @@ logger = logging.getLogger(__name__)
 def _enqueue_send(email_id: int) -> None:
     from outbox.tasks import email_send
 
-    email_send.delay(email_id)
+    try:
+        email_send.delay(email_id)
+    except Exception:
+        # The row is safe in the database; the sweeper sends it once the broker is back.
+        logger.exception("Could not enqueue email %s; the sweeper will retry.", email_id)
 
 
 @transaction.atomic

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
-
 from celery import shared_task
 
 from outbox import services
 
 
-@shared_task(bind=True, max_retries=None)
-def email_send(self: Any, email_id: int) -> None:
+@shared_task
+def email_send(email_id: int) -> None:
     """Sends one outbox row. Safe to run twice: only the run that claims the row sends."""
     email = services.email_claim(email_id=email_id)
     if email is None:
@@ -18,7 +16,7 @@ def email_send(self: Any, email_id: int) -> None:
     except Exception as exc:
         if services.email_record_failure(email=email, error=f"{type(exc).__name__}: {exc}"):
             delay = services.email_retry_delay(attempts=email.attempts)
-            raise self.retry(countdown=delay.total_seconds(), exc=exc) from exc
+            email_send.apply_async((email_id,), countdown=delay.total_seconds())
 
 
 @shared_task
