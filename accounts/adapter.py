@@ -6,11 +6,26 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from accounts.roles import user_home_url
 from outbox.services import email_queue
+
+
+def sign_in_refusal(user: Any) -> str | None:
+    """The first message of settings.SIGN_IN_REFUSAL_HOOKS refusing this user, if any.
+
+    Apps above accounts (access_control: a blocked patient) refuse sign-ins through these hooks,
+    so accounts never imports them.
+    """
+    for dotted_path in settings.SIGN_IN_REFUSAL_HOOKS:
+        message: str | None = import_string(dotted_path)(user)
+        if message:
+            return message
+    return None
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -39,6 +54,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return f"{settings.SITE_URL}{path}"
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
+        return user_home_url(request.user)
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        refusal = sign_in_refusal(user)
+        if refusal:
+            messages.error(request, refusal)
+            return HttpResponseRedirect(reverse("account_login"))
+        return super().pre_login(request, user, **kwargs)
+
+    def get_password_change_redirect_url(self, request: HttpRequest) -> str:
         return user_home_url(request.user)
 
     def populate_username(self, request: HttpRequest, user: Any) -> None:

@@ -14,7 +14,14 @@ if TYPE_CHECKING:
 def user_home_url(user: Any) -> str:
     if getattr(user, "is_staff", False):
         return reverse("admin:index")
-    return reverse("home")
+    if is_practitioner(user):
+        return reverse("practitioner:home")
+    return reverse("portal:home")
+
+
+def is_practitioner(user: Any) -> bool:
+    """A practitioner's portal account: its home is the practitioner portal."""
+    return bool(getattr(user, "is_authenticated", False)) and hasattr(user, "practitioner")
 
 
 CLINIC_STAFF_GROUP = "Clinic staff"
@@ -31,3 +38,8 @@ def signed_in_user(request: Any) -> User:
     if not user.is_authenticated:
         raise PermissionDenied
     return cast("User", user)
+
+
+# Pharmacy staff keep prescriber profiles and work the prescription queue (group made by the
+# prescribers app's data migration).
+PHARMACY_STAFF_GROUP = "Pharmacy staff"

@@ -120,6 +120,12 @@ class PractitionerClinic(models.Model):
     )
     clinic = models.ForeignKey(Clinic, on_delete=models.CASCADE, related_name="practitioner_links")
     created_at = models.DateTimeField(auto_now_add=True)
+    archived_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Set when the practitioner archives this clinic in the practitioner portal.",
+    )
 
     class Meta:
         verbose_name = "practitioner/clinic combination"

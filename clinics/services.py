@@ -1,12 +1,24 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import group_for_staff_role
 from audit.services import audit_record
-from clinics.models import Clinic, ClinicMembership, Patient, StaffRole
+from clinics.models import (
+    Clinic,
+    ClinicMembership,
+    Patient,
+    Practitioner,
+    PractitionerClinic,
+    StaffRole,
+)
 
 
 @transaction.atomic
@@ -29,6 +41,12 @@ def clinic_staff_add(
     return membership
 
 
+# Sent by patient_save inside its transaction, after the save: apps above clinics react to a
+# staff edit without clinics importing them (access_control revokes an invitation that went to
+# an email no longer on file). Keyword arguments: patient, actor, created.
+patient_saved = Signal()
+
+
 @transaction.atomic
 def patient_save(
     *, patient: Patient, actor: User | None, changed_fields: list[str] | None = None
@@ -44,4 +62,127 @@ def patient_save(
         target=patient,
         details={} if creating else {"fields": sorted(changed_fields or [])},
     )
+    patient_saved.send(sender=Patient, patient=patient, actor=actor, created=creating)
     return patient
+
+
+# --- A practitioner's own clinics, kept in the practitioner portal ----------------------------
+
+CLINIC_DETAIL_FIELDS = (
+    "name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "phone",
+)
+
+
+def _clinic_details_apply(*, clinic: Clinic, details: Mapping[str, str]) -> list[str]:
+    """Copies the given details onto the clinic; returns the names of the fields that changed."""
+    changed = []
+    for field in CLINIC_DETAIL_FIELDS:
+        value = details.get(field, "").strip()
+        if getattr(clinic, field) != value:
+            setattr(clinic, field, value)
+            changed.append(field)
+    clinic.full_clean()
+    return changed
+
+
+@transaction.atomic
+def practitioner_clinic_create(
+    *, practitioner: Practitioner, details: Mapping[str, str], actor: User | None
+) -> PractitionerClinic:
+    """A practitioner starts working at a new clinic: the clinic and the combination."""
+    clinic = Clinic()
+    _clinic_details_apply(clinic=clinic, details=details)
+    clinic.save()
+    combination = PractitionerClinic.objects.create(practitioner=practitioner, clinic=clinic)
+    audit_record(
+        actor=actor,
+        action="practitioner_clinic.created",
+        target=combination,
+        details={"clinic": clinic.pk, "practitioner": practitioner.pk},
+    )
+    return combination
+
+
+@transaction.atomic
+def practitioner_clinic_update(
+    *, practitioner_clinic: PractitionerClinic, details: Mapping[str, str], actor: User | None
+) -> Clinic:
+    """A practitioner corrects their clinic's details; a clinic with staff is kept by its staff."""
+    clinic = practitioner_clinic.clinic
+    if clinic.memberships.exists():
+        raise ValidationError(
+            "This clinic's details are kept by its staff; please ask them to change them."
+        )
+    changed = _clinic_details_apply(clinic=clinic, details=details)
+    if changed:
+        clinic.save(update_fields=changed)
+        audit_record(
+            actor=actor,
+            action="practitioner_clinic.updated",
+            target=practitioner_clinic,
+            details={"clinic": clinic.pk, "fields": changed},
+        )
+    return clinic
+
+
+@transaction.atomic
+def practitioner_clinic_archive(
+    *, practitioner_clinic: PractitionerClinic, archived: bool, actor: User | None
+) -> PractitionerClinic:
+    """Archives (or restores) a practitioner's clinic: an archived one sends no prescriptions."""
+    practitioner_clinic.archived_at = timezone.now() if archived else None
+    practitioner_clinic.save(update_fields=["archived_at"])
+    audit_record(
+        actor=actor,
+        action="practitioner_clinic.archived" if archived else "practitioner_clinic.restored",
+        target=practitioner_clinic,
+        details={"clinic": practitioner_clinic.clinic_id},
+    )
+    return practitioner_clinic
+
+
+@transaction.atomic
+def practitioner_account_attach(
+    *,
+    user: User,
+    first_name: str,
+    last_name: str,
+    credential_suffix: str,
+    npi: str,
+    actor: User | None,
+) -> Practitioner:
+    """Makes `user` a practitioner's portal account.
+
+    The practitioner the clinics already know by this NPI is used when they have no account yet;
+    otherwise a new practitioner record is made.
+    """
+    practitioner = Practitioner.objects.select_for_update().filter(npi=npi).first() if npi else None
+    if practitioner is not None and practitioner.user_id is not None:
+        raise ValidationError(f"The practitioner with NPI {npi} already has a portal account.")
+    if practitioner is None:
+        practitioner = Practitioner(
+            first_name=first_name,
+            last_name=last_name,
+            credential_suffix=credential_suffix,
+            npi=npi,
+            email=user.email or "",
+            user=user,
+        )
+        practitioner.full_clean()
+        practitioner.save()
+    else:
+        practitioner.user = user
+        practitioner.save(update_fields=["user"])
+    audit_record(
+        actor=actor,
+        action="practitioner.account_attached",
+        target=practitioner,
+        details={"user": user.pk},
+    )
+    return practitioner

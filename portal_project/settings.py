@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from celery.schedules import crontab
@@ -63,6 +64,10 @@ INSTALLED_APPS = [
     "outbox",
     "audit",
     "clinics",
+    "access_control",
+    "prescribers",
+    "portal",
+    "care",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "audit.middleware.AuditContextMiddleware",
+    "access_control.middleware.SessionExpiryMiddleware",
+    "access_control.middleware.PortalAccessRefusalMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
 ]
 
@@ -212,9 +219,21 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {
     "login_failed": os.environ.get("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }
+# Functions (dotted paths) asked at every sign-in; a message they return refuses it.
+SIGN_IN_REFUSAL_HOOKS = ["access_control.policy.portal_access_refusal"]
+
+# --- Portal access ------------------------------------------------------------------------
+PORTAL_INVITATION_TTL = timedelta(days=int(os.environ.get("PORTAL_INVITATION_TTL_DAYS", "3")))
+PORTAL_SESSION_IDLE_TIMEOUT = timedelta(
+    minutes=int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "30"))
+)
+PORTAL_SESSION_MAX_AGE = timedelta(hours=int(os.environ.get("PORTAL_SESSION_MAX_HOURS", "12")))
+SESSION_COOKIE_AGE = int(PORTAL_SESSION_MAX_AGE.total_seconds())
 
 # Each app's demo data, in order; `manage.py seed_demo` runs them. Each returns lines to print.
-DEMO_SEEDERS = ["clinics.demo.seed"]
+DEMO_SEEDERS = ["clinics.demo.seed", "access_control.demo.seed", "prescribers.demo.seed"]
+DEMO_SEEDERS.append("care.demo.seed")
+
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -267,3 +286,43 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Prescribers --------------------------------------------------------------------------
+# An invitation to the practitioner portal is good for this long.
+PRESCRIBER_INVITATION_TTL = timedelta(days=3)
+
+# --- Care: documents, appointments, treatment plans, smart forms ---------------------------
+# Patient documents have their own storage, never under a public URL: only the download views
+# read them, after asking the access policy, and each download is audited. Locally they are
+# files under private_media/; with DOCUMENTS_S3_BUCKET set they live in a private bucket
+# through django-storages (AWS_* credentials from the environment, as boto3 reads them).
+DOCUMENTS_S3_BUCKET = os.environ.get("DOCUMENTS_S3_BUCKET", "")
+DOCUMENTS_STORAGE: dict[str, Any]
+if DOCUMENTS_S3_BUCKET:
+    DOCUMENTS_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            "location": "documents",
+            "default_acl": "private",
+            "file_overwrite": False,
+            "endpoint_url": os.environ.get("DOCUMENTS_S3_ENDPOINT_URL") or None,
+        },
+    }
+else:
+    DOCUMENTS_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": os.environ.get("DOCUMENTS_ROOT", str(BASE_DIR / "private_media")),
+        },
+    }
+STORAGES["documents"] = DOCUMENTS_STORAGE
+# File types staff may upload (extension: the type it is served as), and the size limit.
+DOCUMENT_ALLOWED_TYPES = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".txt": "text/plain",
+}
+DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_MB", "10")) * 1024 * 1024

@@ -14,6 +14,11 @@ urlpatterns = [
     path("", home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
+    path("invite/", include("access_control.urls")),
+    path("portal/", include("portal.urls")),
+    path("portal/", include("portal.content.urls")),
+    path("practitioner/", include("prescribers.urls")),
+    path("api/v1/", include("prescribers.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -7,8 +7,14 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
+from django.contrib.auth.models import Group
+from django.core import serializers
 from django.core.cache import cache
+from django.db.models.signals import post_migrate
+from pytest_django import DjangoDbBlocker
 
 from accounts.models import User
 from clinics.models import Clinic, Patient
@@ -38,6 +44,37 @@ def require_postgresql() -> None:
         if IN_CI:
             pytest.fail(f"CI must run this test: {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _staff_groups_survive_flush(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker
+) -> Iterator[None]:
+    """Keeps the staff groups the data migrations made, for every test.
+
+    A transactional test (threads, the browser's live server) ends with a flush that empties
+    every table, groups included. The flush then sends post_migrate, so the groups are put back
+    right there, from a copy taken once before any test ran.
+    """
+    with django_db_blocker.unblock():
+        snapshot = serializers.serialize(
+            "json",
+            Group.objects.all(),
+            use_natural_foreign_keys=True,
+            use_natural_primary_keys=True,
+        )
+
+    def restore(sender: Any, using: str = "default", **kwargs: Any) -> None:
+        if Group.objects.using(using).exists():
+            return
+        for app_config in apps.get_app_configs():
+            create_permissions(app_config, verbosity=0, using=using)
+        for deserialized in serializers.deserialize("json", snapshot, using=using):
+            deserialized.save(using=using)
+
+    post_migrate.connect(restore, dispatch_uid="tests-staff-groups")
+    yield
+    post_migrate.disconnect(dispatch_uid="tests-staff-groups")
 
 
 @pytest.fixture(autouse=True)

@@ -102,7 +102,7 @@ def test_it_forces_a_staff_set_password_to_be_changed(client: Client) -> None:
     assert response.status_code == 302
     user.refresh_from_db()
     assert user.must_change_password is False
-    assert client.get(reverse("home")).status_code == 200
+    assert client.get(reverse("portal:home")).status_code == 200
 
 
 def test_it_sends_password_reset_mail_through_the_outbox_with_a_site_url_link(

@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class PrescribersConfig(AppConfig):
+    name = "prescribers"
+    verbose_name = "Pharmacy"
+
+    def ready(self) -> None:
+        from prescribers.api import schema  # noqa: F401  (registers the API token scheme)
