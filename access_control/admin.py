@@ -38,6 +38,14 @@ from clinics.models import Patient
 PORTAL_ACCESS_TAB = "Portal Access"
 
 
+def posted_id(request: HttpRequest, name: str) -> int:
+    """A row id from the POST body; anything but a whole number is a 404, never a 500."""
+    value = request.POST.get(name, "")
+    if not value.isdigit():
+        raise Http404("No such record.")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class PatientTab:
     title: str
@@ -193,7 +201,7 @@ class PortalAccessPatientAdmin(PatientAdmin):
 
     def _revoke_invitation(self, request: HttpRequest, patient: Patient) -> HttpResponse:
         invitation = PortalInvitation.objects.filter(
-            patient=patient, pk=request.POST.get("invitation", "")
+            patient=patient, pk=posted_id(request, "invitation")
         ).first()
         if invitation is None:
             raise Http404("No such invitation.")
@@ -202,7 +210,7 @@ class PortalAccessPatientAdmin(PatientAdmin):
 
     def _revoke_grant(self, request: HttpRequest, patient: Patient) -> HttpResponse:
         grant = (
-            PortalGrant.objects.filter(patient=patient, pk=request.POST.get("grant", ""))
+            PortalGrant.objects.filter(patient=patient, pk=posted_id(request, "grant"))
             .select_related("account")
             .first()
         )

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
@@ -170,3 +172,10 @@ class EmailAdmin(ReadOnlyLogAdmin):
         "cancelled_at",
         "body_text",
     )
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+        # A body can carry a live invitation or reset link: whoever reads it could use it.
+        # Clinic staff read bodies only where OUTBOX_SHOW_BODIES is on (local use by default).
+        if request.user.is_superuser or settings.OUTBOX_SHOW_BODIES:
+            return self.fields
+        return tuple(field for field in self.fields if field != "body_text")

@@ -159,12 +159,18 @@ def practitioner_account_attach(
 ) -> Practitioner:
     """Makes `user` a practitioner's portal account.
 
-    The practitioner the clinics already know by this NPI is used when they have no account yet;
-    otherwise a new practitioner record is made.
+    The practitioner the clinics already know by this NPI is used when they have no account yet
+    and their email on file is this account's; otherwise a new practitioner record is made.
     """
     practitioner = Practitioner.objects.select_for_update().filter(npi=npi).first() if npi else None
     if practitioner is not None and practitioner.user_id is not None:
         raise ValidationError(f"The practitioner with NPI {npi} already has a portal account.")
+    if practitioner is not None and practitioner.email.lower() != (user.email or ""):
+        # The NPI alone is public; only the address the clinic has on file proves it is them.
+        raise ValidationError(
+            f"The clinics know the practitioner with NPI {npi} under another email address. "
+            "Please ask the pharmacy to check the invitation's address."
+        )
     if practitioner is None:
         practitioner = Practitioner(
             first_name=first_name,

@@ -55,10 +55,19 @@ def email_queue(
 
 
 def email_cancel(*, emails: QuerySet[Email]) -> int:
-    """Cancels whatever of these emails has not been claimed by a sender yet."""
-    return emails.filter(status=EmailStatus.QUEUED).update(
-        status=EmailStatus.CANCELLED, cancelled_at=timezone.now(), updated_at=timezone.now()
+    """Cancels these emails unless already sent.
+
+    A queued row is cancelled at once. A row a worker is sending right now cannot be recalled,
+    but it is marked so that a failed attempt is not retried and an abandoned one not re-sent.
+    """
+    now = timezone.now()
+    cancelled = emails.filter(status=EmailStatus.QUEUED).update(
+        status=EmailStatus.CANCELLED, cancelled_at=now, updated_at=now
     )
+    emails.filter(status=EmailStatus.SENDING, cancelled_at__isnull=True).update(
+        cancelled_at=now, updated_at=now
+    )
+    return cancelled
 
 
 def email_claim(*, email_id: int) -> Email | None:
@@ -98,14 +107,19 @@ def email_retry_delay(*, attempts: int) -> timedelta:
 def email_record_failure(*, email: Email, error: str) -> bool:
     """Records a failed attempt. Returns True when another attempt should follow."""
     now = timezone.now()
+    logger.warning("Email %s attempt %s failed: %s", email.pk, email.attempts, error)
+    row = Email.objects.filter(pk=email.pk, status=EmailStatus.SENDING)
+    if row.filter(cancelled_at__isnull=False).update(
+        status=EmailStatus.CANCELLED, last_error=error[:2000], updated_at=now
+    ):
+        return False  # cancelled while this attempt ran: the mail is no longer wanted
     will_retry = email.attempts < settings.OUTBOX_MAX_ATTEMPTS
-    Email.objects.filter(pk=email.pk).update(
+    row.update(
         status=EmailStatus.QUEUED if will_retry else EmailStatus.FAILED,
         last_error=error[:2000],
         next_attempt_at=now + email_retry_delay(attempts=email.attempts),
         updated_at=now,
     )
-    logger.warning("Email %s attempt %s failed: %s", email.pk, email.attempts, error)
     return will_retry
 
 
@@ -120,8 +134,11 @@ def emails_stuck() -> QuerySet[Email]:
 
 def email_sweep() -> list[int]:
     """Re-enqueues stuck rows. Returns their ids."""
-    ids = list(emails_stuck().values_list("pk", flat=True)[:500])
     now = timezone.now()
+    emails_stuck().filter(status=EmailStatus.SENDING, cancelled_at__isnull=False).update(
+        status=EmailStatus.CANCELLED, updated_at=now
+    )
+    ids = list(emails_stuck().values_list("pk", flat=True)[:500])
     # A row abandoned mid-send goes back to the queue so that a fresh claim can take it.
     Email.objects.filter(pk__in=ids, status=EmailStatus.SENDING).update(
         status=EmailStatus.QUEUED, updated_at=now

@@ -181,6 +181,9 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CareLink Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Whether clinic staff may read email bodies in the admin's outbox. Bodies hold live links, so
+# this is for local use, where the outbox is how one reads them; superusers always can.
+OUTBOX_SHOW_BODIES = env_bool("OUTBOX_SHOW_BODIES", DEBUG)
 OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
 OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
 # A row still queued this long after its last attempt was due is assumed lost by the broker.

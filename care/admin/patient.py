@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
@@ -69,6 +69,8 @@ class CarePatientAdmin(_RegisteredPatientAdmin):
 
     def care_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         patient: Patient = self.get_object(request, object_id)  # 404 outside the staff's clinics
+        if not request.user.has_perm("care.view_document"):
+            raise PermissionDenied
         now = timezone.now()
         context = {
             **self.admin_site.each_context(request),

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from outbox.models import Email, EmailStatus
-from outbox.services import email_cancel, email_queue
+from outbox.services import email_cancel, email_claim, email_queue, email_record_failure
 from outbox.tasks import email_send, outbox_sweep
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,26 @@ def test_it_does_not_cancel_mail_already_sent() -> None:
     assert email_cancel(emails=Email.objects.filter(pk=email.pk)) == 0
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT
+
+
+def test_it_does_not_retry_mail_cancelled_while_a_worker_was_sending_it(settings: Any) -> None:
+    settings.EMAIL_BACKEND = "tests.outbox.test_outbox.BrokenSMTP"
+    email = _queue()
+    claimed = email_claim(email_id=email.pk)
+    assert claimed is not None
+    email_cancel(emails=Email.objects.filter(pk=email.pk))  # e.g. the invitation was revoked
+
+    assert email_record_failure(email=claimed, error="SMTP 451") is False
+    email.refresh_from_db()
+    assert email.status == EmailStatus.CANCELLED
+
+
+def test_it_does_not_resend_an_abandoned_send_that_was_cancelled() -> None:
+    email = _queue()
+    email_claim(email_id=email.pk)
+    email_cancel(emails=Email.objects.filter(pk=email.pk))
+    Email.objects.filter(pk=email.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
+    assert outbox_sweep.run() == 0
+    email.refresh_from_db()
+    assert email.status == EmailStatus.CANCELLED
+    assert mail.outbox == []

@@ -106,7 +106,7 @@ def test_a_practitioner_the_clinics_know_gets_the_account_and_keeps_their_clinic
     profile: PrescriberProfile,
 ) -> None:
     clinic = ClinicFactory(name="desert bloom clinic")
-    known = PractitionerFactory(npi=profile.npi, clinics=[clinic])
+    known = PractitionerFactory(npi=profile.npi, email="Dana.Reyes@example.com", clinics=[clinic])
     raw = _invite(profile)
 
     user = practitioner_invitation_accept(raw_token=raw, password=PASSWORD)
@@ -117,6 +117,22 @@ def test_a_practitioner_the_clinics_know_gets_the_account_and_keeps_their_clinic
     assert profile.practitioner_clinic == PractitionerClinic.objects.get(
         practitioner=known, clinic=clinic
     )
+
+
+def test_a_known_npi_under_another_email_does_not_hand_over_that_practitioner(
+    profile: PrescriberProfile,
+) -> None:
+    known = PractitionerFactory(
+        npi=profile.npi, email="the.real.dana@example.com", clinics=[ClinicFactory()]
+    )
+    raw = _invite(profile)
+
+    with pytest.raises(PrescriberError, match="another email address"):
+        practitioner_invitation_accept(raw_token=raw, password=PASSWORD)
+
+    known.refresh_from_db()
+    assert known.user is None
+    assert not User.objects.filter(email="dana.reyes@example.com").exists()
 
 
 def test_a_get_never_uses_the_invitation(client: Client, profile: PrescriberProfile) -> None:
