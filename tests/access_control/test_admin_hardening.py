@@ -36,7 +36,7 @@ def test_it_answers_404_not_500_for_a_malformed_id(
     assert grant.revoked_at is None
 
 
-def _email_page(client: Client, user: User, patient: Patient) -> str:
+def _email_page(client: Client, user: User, patient: Patient) -> tuple[str, str]:
     sent = invitation_send(patient=patient, actor=user)
     client.force_login(user)
     url = reverse("admin:outbox_email_change", args=[sent.invitation.email_message_id])
