@@ -16,6 +16,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.tokens import token_digest
 from audit.models import AuditEvent
 from clinics.models import ClinicMembership, Practitioner, PractitionerClinic
 from prescribers.errors import LinkConflict, PrescriberError
@@ -29,7 +30,6 @@ from prescribers.models import (
     ProfilePatient,
     ProfileStatus,
 )
-from prescribers.tokens import token_hash
 
 # --- The practitioner portal and the API: who sees what -------------------------------------
 
@@ -114,7 +114,7 @@ def api_token_user(*, raw_token: str) -> User | None:
     """The active account holding this unrevoked token."""
     token = (
         ApiToken.objects.filter(
-            token_hash=token_hash(raw_token), revoked_at__isnull=True, user__is_active=True
+            token_hash=token_digest(raw_token), revoked_at__isnull=True, user__is_active=True
         )
         .select_related("user")
         .first()
@@ -126,7 +126,7 @@ def practitioner_invitation_usable(*, raw_token: str) -> PractitionerInvitation 
     """The pending invitation behind a link; None when unknown, expired, used or revoked."""
     return (
         PractitionerInvitation.objects.filter(
-            token_hash=token_hash(raw_token),
+            token_hash=token_digest(raw_token),
             used_at__isnull=True,
             revoked_at__isnull=True,
             expires_at__gt=timezone.now(),

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.tokens import token_generate
 from audit.services import audit_record
 from prescribers.errors import PrescriberError
 from prescribers.models import ApiToken
 from prescribers.selectors import practitioner_for
-from prescribers.tokens import token_new
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,12 @@ def api_token_create(*, user: User, name: str) -> NewApiToken:
         raise PrescriberError("Give the token a name, e.g. where it is used.", field="name")
     if practitioner_for(user=user) is None:
         raise PrescriberError("Only practitioners' portal accounts can have API tokens.")
-    raw_token, hashed = token_new()
-    token = ApiToken.objects.create(user=user, name=name, prefix=raw_token[:6], token_hash=hashed)
+    secret = token_generate()
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=secret.raw[:6], token_hash=secret.digest
+    )
     audit_record(actor=user, action="api_token.created", target=token, details={"name": name})
-    return NewApiToken(token=token, raw_token=raw_token)
+    return NewApiToken(token=token, raw_token=secret.raw)
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User, normalize_email_address
+from accounts.tokens import token_digest, token_generate
 from audit.services import audit_record
 from clinics.models import Practitioner, PractitionerClinic
 from clinics.services import practitioner_account_attach, practitioner_clinic_create
@@ -24,7 +25,6 @@ from prescribers.errors import InvitationUnusable, PrescriberError
 from prescribers.matching import fold
 from prescribers.models import PractitionerInvitation, PrescriberProfile
 from prescribers.services.profiles import prescriber_link
-from prescribers.tokens import token_hash, token_new
 
 
 def _account_exists_message(email: str) -> str:
@@ -60,17 +60,17 @@ def practitioner_invitation_send(
     email_cancel(emails=Email.objects.filter(pk__in=superseded.values("message_id")))
     superseded.update(revoked_at=now)
 
-    raw_token, hashed = token_new()
+    secret = token_generate()
     invitation = PractitionerInvitation.objects.create(
         profile=profile,
         email=address,
-        token_hash=hashed,
+        token_hash=secret.digest,
         expires_at=now + settings.PRESCRIBER_INVITATION_TTL,
         created_by=actor,
     )
     context = {
         "profile": profile,
-        "link": settings.SITE_URL + reverse("practitioner:invitation_accept", args=[raw_token]),
+        "link": settings.SITE_URL + reverse("practitioner:invitation_accept", args=[secret.raw]),
         "expires_at": invitation.expires_at,
         "product_name": settings.PRODUCT_NAME,
     }
@@ -122,7 +122,7 @@ def practitioner_invitation_accept(*, raw_token: str, password: str) -> User:
     """
     now = timezone.now()
     claimed = PractitionerInvitation.objects.filter(
-        token_hash=token_hash(raw_token),
+        token_hash=token_digest(raw_token),
         used_at__isnull=True,
         revoked_at__isnull=True,
         expires_at__gt=now,
@@ -130,7 +130,7 @@ def practitioner_invitation_accept(*, raw_token: str, password: str) -> User:
     if claimed != 1:
         raise InvitationUnusable()
     invitation = PractitionerInvitation.objects.select_related("profile").get(
-        token_hash=token_hash(raw_token)
+        token_hash=token_digest(raw_token)
     )
     profile = invitation.profile
     if profile.practitioner_clinic_id is not None or not profile.is_active:

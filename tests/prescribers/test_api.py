@@ -10,12 +10,12 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from accounts.tokens import token_digest
 from clinics.models import PractitionerClinic
 from clinics.services import practitioner_clinic_archive
 from prescribers.errors import PrescriberError
 from prescribers.models import ApiToken, EPrescription
 from prescribers.services.api_tokens import api_token_create, api_token_revoke
-from prescribers.tokens import token_hash
 from tests.prescribers.factories import EPrescriptionFactory
 
 SUBMIT_URL = "/api/v1/e-prescriptions/"
@@ -234,7 +234,7 @@ def test_a_token_is_shown_once_and_stored_hashed(joe: User, joe_client: Client) 
     raw = created.context["new_token"].raw_token
     token = ApiToken.objects.get()
     assert raw in created.content.decode()
-    assert token.token_hash == token_hash(raw)
+    assert token.token_hash == token_digest(raw)
     assert raw not in {token.token_hash, token.name}
     later = joe_client.get(reverse("practitioner:api_tokens")).content.decode()
     assert "Our EHR" in later

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.tokens import token_digest
 from clinics.models import Practitioner, PractitionerClinic
 from outbox.models import Email, EmailStatus
 from prescribers.errors import InvitationUnusable, PrescriberError
@@ -21,7 +22,6 @@ from prescribers.services.invitations import (
     practitioner_invitation_send,
 )
 from prescribers.services.profiles import prescriber_archive
-from prescribers.tokens import token_hash
 from tests.factories import ClinicFactory, PractitionerFactory
 from tests.prescribers.factories import PrescriberProfileFactory, patient_with_prescription
 
@@ -65,7 +65,7 @@ def test_the_invitation_is_one_email_with_a_3_day_link_and_only_its_hash_is_stor
     assert email.to == "dana.reyes@example.com"
     assert email.purpose == "prescribers:practitioner_invitation"
     assert len(raw) >= 43
-    assert invitation.token_hash == token_hash(raw)
+    assert invitation.token_hash == token_digest(raw)
     assert raw not in invitation.token_hash
     remaining = invitation.expires_at - timezone.now()
     assert timedelta(days=2, hours=23) < remaining <= timedelta(days=3)
