@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
@@ -173,9 +172,9 @@ class EmailAdmin(ReadOnlyLogAdmin):
         "body_text",
     )
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[Any]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # A body can carry a live invitation or reset link: whoever reads it could use it.
         # Clinic staff read bodies only where OUTBOX_SHOW_BODIES is on (local use by default).
         if request.user.is_superuser or settings.OUTBOX_SHOW_BODIES:
-            return self.fields
+            return tuple(self.fields)
         return tuple(field for field in self.fields if field != "body_text")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from portal import views
 
@@ -9,4 +9,5 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("records/<int:patient_id>/", views.record, name="record"),
+    path("profiles/", include("portal.profiles.urls")),
 ]

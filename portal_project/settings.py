@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "audit",
     "clinics",
     "access_control",
+    "family_links",
     "prescribers",
     "portal",
     "care",
@@ -162,6 +163,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "outbox.tasks.outbox_sweep",
         "schedule": crontab(minute="*"),
     },
+    "family-links-remind-expiring": {
+        "task": "family_links.tasks.access_links_remind_expiring",
+        "schedule": crontab(minute=15),
+    },
 }
 
 # --- Email --------------------------------------------------------------------------------
@@ -236,7 +241,22 @@ SESSION_COOKIE_AGE = int(PORTAL_SESSION_MAX_AGE.total_seconds())
 # Each app's demo data, in order; `manage.py seed_demo` runs them. Each returns lines to print.
 DEMO_SEEDERS = ["clinics.demo.seed", "access_control.demo.seed", "prescribers.demo.seed"]
 DEMO_SEEDERS.append("care.demo.seed")
+DEMO_SEEDERS.append("family_links.demo.seed")
 
+# --- Family links: Medical Access Links and Codes ------------------------------------------
+ACCESS_LINK_TTL = timedelta(days=int(os.environ.get("ACCESS_LINK_TTL_DAYS", "5")))
+# An unredeemed link that expires within this long gets one reminder (beat checks hourly).
+ACCESS_LINK_REMINDER_LEAD = timedelta(
+    hours=int(os.environ.get("ACCESS_LINK_REMINDER_LEAD_HOURS", "24"))
+)
+# Wrong dates of birth that lock a link.
+ACCESS_LINK_MAX_FAILED_CHECKS = 5
+# Medical Access Code attempts allowed per window, per portal account and per client address.
+ACCESS_CODE_ATTEMPTS_PER_ACCOUNT = int(os.environ.get("ACCESS_CODE_ATTEMPTS_PER_ACCOUNT", "10"))
+ACCESS_CODE_ATTEMPTS_PER_IP = int(os.environ.get("ACCESS_CODE_ATTEMPTS_PER_IP", "30"))
+ACCESS_CODE_ATTEMPT_WINDOW = timedelta(
+    minutes=int(os.environ.get("ACCESS_CODE_ATTEMPT_WINDOW_MINUTES", "60"))
+)
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "static/"

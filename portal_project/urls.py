@@ -15,6 +15,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("invite/", include("access_control.urls")),
+    path("link/", include("family_links.urls")),
     path("portal/", include("portal.urls")),
     path("portal/", include("portal.content.urls")),
     path("practitioner/", include("prescribers.urls")),
