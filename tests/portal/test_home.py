@@ -81,6 +81,16 @@ def test_a_forms_only_record_cannot_be_opened(client: Client, patient: Patient) 
     assert client.get(reverse("portal:record", args=[patient.pk])).status_code == 404
 
 
+def test_a_forms_only_account_is_pointed_from_home_to_its_forms(
+    client: Client, patient: Patient
+) -> None:
+    account = PortalGrantFactory.create(patient=patient, scope=GrantScope.FORMS_ONLY).account
+    client.force_login(account)
+    html = client.get(HOME).content.decode()
+    assert f"{reverse('portal_care:forms')}?member={patient.pk}" in html
+    assert reverse("portal:record", args=[patient.pk]) not in html
+
+
 @pytest.mark.parametrize("records", [1, 10])
 def test_the_home_page_costs_the_same_queries_for_one_record_or_ten(
     records: int,
