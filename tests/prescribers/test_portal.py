@@ -344,7 +344,9 @@ def test_an_outsider_practitioner_never_sees_another_practitioners_patients(
     assert b"Secretson" not in client.get(reverse("practitioner:home")).content
 
 
-def test_disconnect_removes_visibility_on_the_next_request(
+@pytest.mark.parametrize("change", [prescriber_disconnect, prescriber_archive])
+def test_disconnect_or_archive_removes_visibility_on_the_next_request(
+    change: Any,
     joe: User,
     joe_client: Client,
     joe_at_southern: PractitionerClinic,
@@ -354,22 +356,7 @@ def test_disconnect_removes_visibility_on_the_next_request(
     _link(southern_profile, joe, joe_at_southern)
     assert b"Benson" in joe_client.get(reverse("practitioner:history")).content
 
-    prescriber_disconnect(profile=southern_profile, actor=None)
-
-    assert b"Benson" not in joe_client.get(reverse("practitioner:history")).content
-
-
-def test_archive_removes_visibility_on_the_next_request(
-    joe: User,
-    joe_client: Client,
-    joe_at_southern: PractitionerClinic,
-    southern_profile: PrescriberProfile,
-) -> None:
-    patient_with_prescription(profile=southern_profile, last_name="Benson")
-    _link(southern_profile, joe, joe_at_southern)
-    assert b"Benson" in joe_client.get(reverse("practitioner:history")).content
-
-    prescriber_archive(profile=southern_profile, actor=None)
+    change(profile=southern_profile, actor=None)
 
     assert b"Benson" not in joe_client.get(reverse("practitioner:history")).content
 
