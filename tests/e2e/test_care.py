@@ -110,7 +110,7 @@ def test_a_parent_fills_in_a_childs_form_saves_returns_submits_and_staff_see_the
     _intake(family.child)
 
     sign_in(page, live_server.url, "laura.bennett@example.com", PASSWORD)
-    page.get_by_role("link", name="Forms").click()
+    page.get_by_role("link", name="Forms", exact=True).click()
     page.locator(".care-item").filter(has_text="Emma Bennett").get_by_role(
         "link", name="Fill in"
     ).click()
@@ -162,7 +162,7 @@ def test_front_desk_intake_on_a_forms_only_account_ends_back_at_the_sign_in_page
     _intake(noah)
 
     sign_in(page, live_server.url, "noah.intake", PASSWORD)
-    page.get_by_role("link", name="Forms").click()
+    page.get_by_role("link", name="Forms", exact=True).click()
     page.get_by_role("link", name="Fill in").click()
     page.get_by_label("Excellent").check()
     page.get_by_label("Yes").check()
