@@ -137,16 +137,22 @@ def _happy_clinic_west(joe: Practitioner) -> None:
     )
 
 
+SOUTHERN_DESCRIPTION = "Southern Clinic of Joy, Main Street office (faxed prescriptions)"
+
+
 def _southern_clinic_of_joy() -> PrescriberProfile:
+    # Found by its own description: trying the README's example (Joe adds the clinic in his
+    # portal and prescribes from it) creates a second "Southern Clinic of Joy" profile.
     profile, created = PrescriberProfile.objects.get_or_create(
-        first_name="Joe",
-        last_name="Smith",
-        clinic_name="Southern Clinic of Joy",
+        description=SOUTHERN_DESCRIPTION,
+        created_automatically=False,
         defaults={
+            "first_name": "Joe",
+            "last_name": "Smith",
+            "clinic_name": "Southern Clinic of Joy",
             "credential_suffix": "MD",
             "npi": JOE_NPI,
             "dea_number": JOE_DEA,
-            "description": "Southern Clinic of Joy, Main Street office (faxed prescriptions)",
             "clinic_phone": "(555) 070-3300",
             "clinic_fax": "(555) 070-3301",
             "address_line1": "77 Main Street",
