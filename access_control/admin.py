@@ -41,7 +41,8 @@ PORTAL_ACCESS_TAB = "Portal Access"
 def posted_id(request: HttpRequest, name: str) -> int:
     """A row id from the POST body; anything but a whole number is a 404, never a 500."""
     value = request.POST.get(name, "")
-    if not value.isdigit():
+    # isdigit() alone lets "²" through, which int() then refuses.
+    if not (value.isascii() and value.isdigit()):
         raise Http404("No such record.")
     return int(value)
 

@@ -8,4 +8,7 @@ class AccessControlConfig(AppConfig):
     verbose_name = "Portal settings"
 
     def ready(self) -> None:
-        from access_control import receivers  # noqa: F401  (connects the receivers)
+        from access_control import (
+            outbox_checks,  # noqa: F401  (registers its still-wanted check)
+            receivers,  # noqa: F401  (connects the receivers)
+        )

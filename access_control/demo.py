@@ -61,7 +61,7 @@ def seed() -> list[str]:
         f"Patient portal sign-ins (password: {DEMO_PASSWORD})",
         "  Laura Bennett, her own record     laura.bennett@example.com",
         "  Test profile, made by staff       test.patient  (must choose a new password)",
-        "  Front-desk tablet, forms only     noah.intake   (must choose a new password)",
+        "  Front-desk tablet, forms only     noah.intake   (a kiosk: Noah's forms, nothing else)",
         "  Portal: {site}/portal/",
         "  Walter Grimes has a pending invitation: its link is in Outbox > Emails.",
         "  Tom Nguyen (Lakeside) is blocked from the portal.",

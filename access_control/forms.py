@@ -51,7 +51,10 @@ class ManualAccountForm(forms.Form):
         label="Temporary password",
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="The patient must choose a new password the first time they sign in.",
+        help_text=(
+            "With full portal access, the patient must choose a new password the first time "
+            "they sign in. An intake-forms-only account keeps this password: it cannot change it."
+        ),
     )
     scope = forms.ChoiceField(
         label="Access",
@@ -60,7 +63,8 @@ class ManualAccountForm(forms.Form):
         widget=forms.RadioSelect,
         help_text=(
             "“Intake forms only” is for a tablet at the front desk: the account sees this "
-            "patient's forms and nothing else of the patient or the clinic."
+            "patient's forms and nothing else of the patient or the clinic, and cannot add "
+            "records or change its password."
         ),
     )
 

@@ -10,12 +10,15 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
-from access_control.policy import portal_access_refusal
+from access_control.policy import portal_is_kiosk, portal_kiosk_may_open, portal_standing
 
 SESSION_STARTED_KEY = "session_started_at"
+# Set on the request by PortalAccessRefusalMiddleware, so that pages ask no second query.
+_KIOSK_ATTRIBUTE = "portal_kiosk"
 SESSION_SEEN_KEY = "session_seen_at"
 # Activity is written to the session at most once a minute, not on every request.
 _SEEN_RESOLUTION_SECONDS = 60
@@ -59,16 +62,43 @@ class SessionExpiryMiddleware:
         return self.get_response(request)
 
 
+def request_is_kiosk(request: HttpRequest) -> bool:
+    """Whether the signed-in account of this request is a kiosk (intake tablet), as the
+    middleware found; asks the policy where the middleware did not run."""
+    found = getattr(request, _KIOSK_ATTRIBUTE, None)
+    if found is None:
+        found = portal_is_kiosk(user=getattr(request, "user", None))
+        setattr(request, _KIOSK_ATTRIBUTE, found)
+    return bool(found)
+
+
 class PortalAccessRefusalMiddleware:
-    """Signs out, on its next request, an account whose own record was blocked."""
+    """Signs out, on its next request, an account whose own record was blocked, and keeps a
+    kiosk account (the intake tablet) to the few pages the access policy allows it."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        refusal = portal_access_refusal(request.user)
-        if refusal is not None:
+        standing = portal_standing(user=request.user)
+        if standing.refusal is not None:
             logout(request)
-            messages.error(request, refusal)
+            messages.error(request, standing.refusal)
             return HttpResponseRedirect(reverse("account_login"))
+        setattr(request, _KIOSK_ATTRIBUTE, standing.kiosk)
         return self.get_response(request)
+
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        match = request.resolver_match
+        if match is None or not request_is_kiosk(request):
+            return None
+        if portal_kiosk_may_open(url_name=match.view_name):
+            return None
+        # A page, never a redirect: a refused POST changes nothing and says why.
+        return render(request, "access_control/kiosk_refused.html", status=403)

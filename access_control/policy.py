@@ -7,13 +7,32 @@ Deny by default: anonymous users and anything not explicitly granted get nothing
 - A grant is active until revoked; a blocked record is hidden from every account.
 - An account whose own ("self") record is blocked may not use the portal at all.
 - A "forms only" grant reaches that patient's forms and nothing else.
+
+Kiosk accounts (the intake tablet at the front desk). Staff make one with "Create an Account
+Manually" and the scope "Intake forms only"; whoever stands at the desk uses it, so:
+
+- An account is a kiosk when it was given a forms-only grant and holds no active full grant.
+  Revoking its forms grant leaves it a kiosk (it does not become an account that may add
+  records). An account holding both kinds (a caregiver given forms-only access to one more
+  record) is not a kiosk: its full grants were given to its holder, not to a desk.
+- A kiosk reaches its patients' forms, the sign-out and nothing else (`portal_kiosk_may_open`):
+  no profiles, demographics, documents, Medical Access Codes or Links, password, email or
+  sign-in method changes. The menu shows Forms only.
+- No account adds a record, or widens a forms-only grant to full, with a Medical Access Code
+  or Link when `portal_link_refusal` says no: staff, kiosks, and any account for a record it
+  holds forms-only. The redeeming services ask it too, not only the pages.
+- The one way a forms-only grant becomes full is a portal invitation the clinic sent for that
+  record to the account's own email address (`portal_invitation_refusal`): the clinic opens
+  the full portal to the holder of that address, and the account stops being a kiosk. A kiosk
+  accepts no invitation for any other record.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
 from access_control.models import (
     GrantScope,
@@ -22,7 +41,8 @@ from access_control.models import (
     Relationship,
 )
 from access_control.selectors import clinic_bookable_practitioners, clinic_default_practitioners
-from clinics.models import Patient, Practitioner
+from accounts.models import User
+from clinics.models import Clinic, Patient, Practitioner
 from clinics.selectors import staff_may_manage_patient
 
 
@@ -60,6 +80,10 @@ def portal_form_patients_for(*, user: Any) -> QuerySet[Patient]:
     return Patient.objects.filter(pk__in=portal_grants_for(user=user).values("patient_id"))
 
 
+def _blocked_message(clinic: Clinic) -> str:
+    return f"Your portal access is not available. Please contact {clinic.contact_line}."
+
+
 def portal_access_refusal(user: Any) -> str | None:
     """The neutral message for an account whose own record is blocked; None when it may enter.
 
@@ -70,8 +94,113 @@ def portal_access_refusal(user: Any) -> str | None:
     grant = _blocked_self_grants(user=user).select_related("patient__clinic").first()
     if grant is None:
         return None
+    return _blocked_message(grant.patient.clinic)
+
+
+def _intake_grants(*, user: Any) -> QuerySet[PortalGrant]:
+    """Every forms-only grant the account was given, revoked or not."""
+    return PortalGrant.objects.filter(account=user, scope=GrantScope.FORMS_ONLY)
+
+
+def _full_grants(*, user: Any) -> QuerySet[PortalGrant]:
+    return PortalGrant.objects.filter(account=user, scope=GrantScope.FULL, revoked_at__isnull=True)
+
+
+@dataclass(frozen=True)
+class PortalStanding:
+    """What every request of a signed-in account needs to know, read in one query."""
+
+    refusal: str | None  # set when the account's own record is blocked: it is signed out
+    kiosk: bool
+
+
+def portal_standing(*, user: Any) -> PortalStanding:
+    """The account's standing for this request: one query (two when it is refused)."""
+    if not getattr(user, "is_authenticated", False):
+        return PortalStanding(refusal=None, kiosk=False)
+    row = (
+        User.objects.filter(pk=user.pk)
+        .values(
+            intake=Exists(_intake_grants(user=user)),
+            full=Exists(_full_grants(user=user)),
+            blocked_clinic_id=Subquery(
+                _blocked_self_grants(user=user).values("patient__clinic_id")[:1]
+            ),
+        )
+        .first()
+    )
+    if row is None:
+        return PortalStanding(refusal=None, kiosk=False)
+    refusal = None
+    if row["blocked_clinic_id"] is not None:
+        refusal = _blocked_message(Clinic.objects.get(pk=row["blocked_clinic_id"]))
+    kiosk = not user.is_staff and bool(row["intake"]) and not row["full"]
+    return PortalStanding(refusal=refusal, kiosk=kiosk)
+
+
+def portal_is_kiosk(*, user: Any) -> bool:
+    """Whether this is an intake-tablet account: given forms-only access, no full access."""
+    if not getattr(user, "is_authenticated", False) or user.is_staff:
+        return False
+    return _intake_grants(user=user).exists() and not _full_grants(user=user).exists()
+
+
+# The pages a kiosk may open, by URL name; every other page refuses it (deny by default).
+_KIOSK_PAGES = frozenset(
+    {
+        "home",
+        "portal:home",
+        "portal_care:forms",
+        "portal_care:form",
+        "access_control:invitation_accept",
+        "account_login",
+        "account_logout",
+    }
+)
+
+
+def portal_kiosk_may_open(*, url_name: str) -> bool:
+    """Whether a kiosk may open the page of this URL name (its forms and signing out)."""
+    return url_name in _KIOSK_PAGES
+
+
+KIOSK_LINK_REFUSAL = (
+    "This account is for filling in intake forms at the clinic only, so it cannot add records. "
+    "To use a Medical Access Code or Link, sign out and sign in with your own portal account."
+)
+
+
+def portal_link_refusal(*, user: Any, patient: Patient | None = None) -> str | None:
+    """Why this account may not add a record with a Medical Access Code or Link (the record,
+    when known); None when it may."""
+    if not getattr(user, "is_authenticated", False):
+        return "Please sign in to add a record to your portal account."
+    if user.is_staff:
+        return "Staff accounts do not hold portal records."
+    if portal_is_kiosk(user=user):
+        return KIOSK_LINK_REFUSAL
+    if (
+        patient is not None
+        and _intake_grants(user=user).filter(patient=patient, revoked_at__isnull=True).exists()
+    ):
+        return (
+            f"This account may fill in {patient.short_name}'s intake forms only; a Medical "
+            f"Access Code or Link does not widen that. Please ask {patient.clinic.name} to "
+            "invite you to the full portal."
+        )
+    return None
+
+
+def portal_invitation_refusal(*, user: Any, patient: Patient) -> str | None:
+    """Why this signed-in account may not accept a portal invitation for the record; None
+    when it may. A kiosk accepts only an invitation for a record it holds forms-only."""
+    if not portal_is_kiosk(user=user):
+        return None
+    if _intake_grants(user=user).filter(patient=patient, revoked_at__isnull=True).exists():
+        return None
     return (
-        f"Your portal access is not available. Please contact {grant.patient.clinic.contact_line}."
+        "This account is for filling in intake forms at the clinic only, so it cannot add "
+        "records. Sign out and accept the invitation with your own portal account."
     )
 
 

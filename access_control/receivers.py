@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_save
 from django.dispatch import receiver
+from django.template.defaultfilters import pluralize
 
 from access_control.middleware import session_stamp
 from access_control.services import invitations_revoke_outdated, portal_settings_initialize
@@ -26,10 +27,12 @@ def _patient_created(
 @receiver(patient_saved)
 def _patient_saved(
     sender: type[Patient], patient: Patient, actor: Any, created: bool, **kwargs: Any
-) -> None:
-    # An invitation that went to an email no longer on file must not work.
-    if not created:
-        invitations_revoke_outdated(patient=patient, actor=actor)
+) -> str | None:
+    # An invitation that went to an email no longer on file must not work; staff are told.
+    if created:
+        return None
+    revoked = invitations_revoke_outdated(patient=patient, actor=actor)
+    return f"{len(revoked)} portal invitation{pluralize(len(revoked))}" if revoked else None
 
 
 @receiver(user_logged_in)

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 
 from access_control.forms import InvitationConfirmForm, InvitationPasswordForm
 from access_control.models import PortalInvitation, Relationship
+from access_control.policy import portal_invitation_refusal
 from access_control.selectors import (
     account_has_own_record,
     invitation_by_token,
@@ -66,6 +67,14 @@ def _accept_signed_in(
     context: dict[str, Any] = {"invitation": invitation, "clinic": invitation.patient.clinic}
     if normalize_email_address(account.email) != invitation.email:
         return render(request, "access_control/invitation_wrong_account.html", context, status=403)
+    refusal = portal_invitation_refusal(user=account, patient=invitation.patient)
+    if refusal is not None:
+        return render(
+            request,
+            "access_control/invitation_refused.html",
+            {**context, "refusal": refusal},
+            status=403,
+        )
     initial = {} if account_has_own_record(account=account) else {"relationship": "self"}
     form = InvitationConfirmForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

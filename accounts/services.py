@@ -1,5 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.mfa.models import Authenticator
+from django.db import transaction
+
 from accounts.models import User
 from audit.services import audit_record
 
@@ -10,3 +15,27 @@ def user_password_changed_by_owner(*, user: User) -> None:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
     audit_record(actor=user, action="account.password_changed", target=user)
+
+
+def user_second_factor_changed(*, user: Any, authenticator: Authenticator, change: str) -> None:
+    """The owner added, removed or renewed a second factor (`change`: added, removed, reset)."""
+    audit_record(
+        actor=user,
+        action=f"account.second_factor_{change}",
+        target=user,
+        details={"type": authenticator.type},
+    )
+
+
+@transaction.atomic
+def authenticator_remove(*, actor: User, authenticator: Authenticator) -> None:
+    """A superuser removes a lost factor; a staff owner then enrols again at the next sign-in."""
+    owner = authenticator.user
+    kind = authenticator.type
+    authenticator.delete()
+    audit_record(
+        actor=actor,
+        action="account.second_factor_removed_by_admin",
+        target=owner,
+        details={"type": kind},
+    )

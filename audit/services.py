@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -29,4 +30,34 @@ def audit_record(
         object_id=str(target.pk) if target is not None else "",
         details=safe_details,
         ip_address=ip_address or current_ip_address.get(),
+    )
+
+
+def audit_record_views(
+    *,
+    actor: Any | None,
+    action: str,
+    patients: Iterable[Any],
+    model: type[models.Model],
+    items: Iterable[Any] = (),
+    details: dict[str, Any] | None = None,
+) -> list[AuditEvent]:
+    """Records that `actor` was shown these records' clinical content (`items`, rows of `model`
+    with a `patient_id`): one event per record, with the ids of its items on the page, written
+    in one INSERT however many records the page showed."""
+    shown: dict[int, list[int]] = {patient.pk: [] for patient in patients}
+    for item in items:
+        shown.setdefault(item.patient_id, []).append(item.pk)
+    safe_details = {k: v for k, v in (details or {}).items() if k not in _SECRET_KEYS}
+    ip_address = current_ip_address.get()
+    return AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+            action=action,
+            patient_id=patient_id,
+            object_type=model._meta.label,
+            details={**safe_details, "shown": ids},
+            ip_address=ip_address,
+        )
+        for patient_id, ids in shown.items()
     )

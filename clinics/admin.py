@@ -2,18 +2,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 from accounts.roles import signed_in_user
 from audit.models import AuditEvent
 from clinics.admin_scope import ClinicScopedAdmin, ClinicScopedInline
 from clinics.models import Clinic, ClinicMembership, Patient, Practitioner, PractitionerClinic
 from clinics.selectors import patient_search
-from clinics.services import patient_save
+from clinics.services import (
+    PRACTITIONER_SHARED_FIELDS,
+    patient_save,
+    practitioner_create,
+    practitioner_shared_change_refusal,
+    practitioner_update,
+)
 from outbox.models import Email
+from outbox.services import EmailResendRefused, email_resend
 
 admin.site.site_header = "CareLink Portal · Staff admin"
 admin.site.site_title = "CareLink Portal staff admin"
@@ -73,6 +80,66 @@ class PractitionerAdmin(ClinicScopedAdmin):
         "bookable_in_portal",
     )
 
+    def _refusal(self, request: HttpRequest, obj: Practitioner | None) -> str | None:
+        if obj is None or obj.pk is None:
+            return None
+        return practitioner_shared_change_refusal(actor=request.user, practitioner=obj)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        # Details shared with a clinic the staff member does not run are shown, not offered.
+        if self._refusal(request, obj) is not None:
+            return PRACTITIONER_SHARED_FIELDS
+        return tuple(super().get_readonly_fields(request, obj))
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method == "GET":
+            refusal = self._refusal(request, self.get_object(request, object_id))
+            if refusal is not None:
+                messages.info(request, refusal)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as error:
+            # The service refused (e.g. a clinic was added a moment ago): nothing was saved.
+            messages.error(request, " ".join(error.messages))
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request: HttpRequest, obj: Practitioner, form: Any, change: bool) -> None:
+        actor = signed_in_user(request)
+        if not change:
+            practitioner_create(actor=actor, practitioner=obj)
+            return
+        changes = {
+            field: form.cleaned_data[field]
+            for field in form.changed_data
+            if field in PRACTITIONER_SHARED_FIELDS
+        }
+        practitioner_update(actor=actor, practitioner=obj, changes=changes)
+
+
+def revoked_message(revoked: list[str]) -> str:
+    """Tells staff what a change of the email on file revoked, and what to do about it."""
+    listed = revoked[0] if len(revoked) == 1 else f"{', '.join(revoked[:-1])} and {revoked[-1]}"
+    single = len(revoked) == 1 and revoked[0].startswith("1 ")
+    return (
+        f"Email changed: {listed} {'was' if single else 'were'} revoked; send "
+        f"{'a new one' if single else 'new ones'} to the new address."
+    )
+
 
 @admin.register(Patient)
 class PatientAdmin(ClinicScopedAdmin):
@@ -119,9 +186,11 @@ class PatientAdmin(ClinicScopedAdmin):
         return patient_search(queryset=queryset, query=search_term), False
 
     def save_model(self, request: HttpRequest, obj: Patient, form: Any, change: bool) -> None:
-        patient_save(
+        saved = patient_save(
             patient=obj, actor=signed_in_user(request), changed_fields=list(form.changed_data)
         )
+        if saved.revoked:
+            messages.warning(request, revoked_message(saved.revoked))
 
 
 class ReadOnlyLogAdmin(ClinicScopedAdmin):
@@ -154,10 +223,17 @@ class AuditEventAdmin(ReadOnlyLogAdmin):
 
 @admin.register(Email)
 class EmailAdmin(ReadOnlyLogAdmin):
+    """The outbox. Bodies are shown as stored: links and codes sealed, a marker in their place.
+
+    No filter may look inside a body or the sealed secrets, for anyone: a `__contains` lookup
+    asked one character at a time would spell out what the page never shows.
+    """
+
     list_display = ("created_at", "to", "subject", "purpose", "status", "attempts", "patient")
     list_filter = ("status", "purpose", ("patient", admin.RelatedOnlyFieldListFilter))
     search_fields = ("to", "subject")
     list_select_related = ("patient",)
+    actions = ("resend",)
     fields = (
         "to",
         "subject",
@@ -166,15 +242,36 @@ class EmailAdmin(ReadOnlyLogAdmin):
         "status",
         "attempts",
         "last_error",
+        "cancel_reason",
         "created_at",
+        "queued_at",
+        "next_attempt_at",
         "sent_at",
         "cancelled_at",
         "body_text",
     )
+    unsearchable_fields = frozenset({"body_text", "body_html", "sealed_secrets"})
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        # A body can carry a live invitation or reset link: whoever reads it could use it.
-        # Clinic staff read bodies only where OUTBOX_SHOW_BODIES is on (local use by default).
-        if request.user.is_superuser or settings.OUTBOX_SHOW_BODIES:
-            return tuple(self.fields)
-        return tuple(field for field in self.fields if field != "body_text")
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
+        if lookup.split("__", 1)[0] in self.unsearchable_fields:
+            return False
+        return super().lookup_allowed(lookup, value, request)
+
+    def has_resend_permission(self, request: HttpRequest) -> bool:
+        # The rows offered are already those of the staff member's clinics.
+        return self.has_view_permission(request)
+
+    @admin.action(description="Resend the selected failed emails", permissions=["resend"])
+    def resend(self, request: HttpRequest, queryset: QuerySet[Email]) -> None:
+        resent = 0
+        for email in queryset:
+            try:
+                email_resend(email=email, actor=signed_in_user(request))
+            except EmailResendRefused as refusal:
+                self.message_user(request, str(refusal), messages.ERROR)
+            else:
+                resent += 1
+        if resent:
+            self.message_user(
+                request, f"{resent} email(s) queued to be sent again.", messages.SUCCESS
+            )

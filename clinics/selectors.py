@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
-from clinics.models import Clinic, Patient, Practitioner
+from clinics.models import Clinic, Patient, Practitioner, StaffRole
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%m-%d-%Y")
 
@@ -67,3 +67,26 @@ def patient_search(*, queryset: QuerySet[Patient], query: str) -> QuerySet[Patie
             | Q(preferred_name__icontains=word)
         )
     return queryset.filter(condition)
+
+
+def practitioner_clinics_beyond_reach(*, user: Any, practitioner: Practitioner) -> list[Clinic]:
+    """The clinics of `practitioner` where `user` may not change the practitioner's shared details.
+
+    A practitioner's name, NPI, email and online booking are the same at every clinic where they
+    work, so changing them needs an admin of every one of those clinics (or a superuser).
+    """
+    if user.is_superuser:
+        return []
+    administered = (
+        Clinic.objects.filter(
+            memberships__user=user, memberships__role=StaffRole.CLINIC_ADMIN
+        ).values("pk")
+        if user.is_authenticated and user.is_staff and user.has_perm("clinics.change_practitioner")
+        else Clinic.objects.none().values("pk")
+    )
+    return list(
+        Clinic.objects.filter(practitioner_links__practitioner=practitioner)
+        .exclude(pk__in=administered)
+        .distinct()
+        .order_by("name")
+    )

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -19,6 +21,7 @@ from clinics.models import (
     PractitionerClinic,
     StaffRole,
 )
+from clinics.selectors import practitioner_clinics_beyond_reach
 
 
 @transaction.atomic
@@ -42,15 +45,23 @@ def clinic_staff_add(
 
 
 # Sent by patient_save inside its transaction, after the save: apps above clinics react to a
-# staff edit without clinics importing them (access_control revokes an invitation that went to
-# an email no longer on file). Keyword arguments: patient, actor, created.
+# staff edit without clinics importing them (access_control revokes an invitation, family_links
+# a Medical Access Link, that went to an email no longer on file). Keyword arguments: patient,
+# actor, created. A receiver that revoked something returns a phrase naming it ("2 Medical
+# Access Links"), so the page that saved can tell staff; any other receiver returns None.
 patient_saved = Signal()
+
+
+@dataclass(frozen=True)
+class PatientSaved:
+    patient: Patient
+    revoked: list[str]  # what apps above revoked because of the change, one phrase each
 
 
 @transaction.atomic
 def patient_save(
     *, patient: Patient, actor: User | None, changed_fields: list[str] | None = None
-) -> Patient:
+) -> PatientSaved:
     """Saves a patient record typed in by staff and notes which fields changed."""
     creating = patient.pk is None
     patient.full_clean()
@@ -62,8 +73,11 @@ def patient_save(
         target=patient,
         details={} if creating else {"fields": sorted(changed_fields or [])},
     )
-    patient_saved.send(sender=Patient, patient=patient, actor=actor, created=creating)
-    return patient
+    responses = patient_saved.send(sender=Patient, patient=patient, actor=actor, created=creating)
+    return PatientSaved(
+        patient=patient,
+        revoked=[response for _, response in responses if isinstance(response, str)],
+    )
 
 
 # --- A practitioner's own clinics, kept in the practitioner portal ----------------------------
@@ -192,3 +206,85 @@ def practitioner_account_attach(
         details={"user": user.pk},
     )
     return practitioner
+
+
+# --- A practitioner's shared details, kept by clinic admins in the staff admin ----------------
+
+# The same at every clinic where the practitioner works: changing one changes it for all of them.
+PRACTITIONER_SHARED_FIELDS = (
+    "first_name",
+    "last_name",
+    "credential_suffix",
+    "npi",
+    "email",
+    "bookable_in_portal",
+)
+
+
+def practitioner_shared_change_refusal(*, actor: Any, practitioner: Practitioner) -> str | None:
+    """Why `actor` may not change the practitioner's shared details, or None when they may."""
+    beyond = practitioner_clinics_beyond_reach(user=actor, practitioner=practitioner)
+    if not beyond:
+        return None
+    names = ", ".join(clinic.name for clinic in beyond)
+    return (
+        f"{practitioner.display_name} also works at {names}, so their name, NPI, email and online "
+        "booking are shared with that clinic. Please ask a superuser, or an admin of every "
+        "clinic where they work, to change them."
+    )
+
+
+@transaction.atomic
+def practitioner_create(*, actor: User | None, practitioner: Practitioner) -> Practitioner:
+    """Saves a new practitioner typed in by staff (their clinics are added right after)."""
+    practitioner.full_clean()
+    practitioner.save()
+    audit_record(
+        actor=actor,
+        action="practitioner.created",
+        target=practitioner,
+        details={field: getattr(practitioner, field) for field in PRACTITIONER_SHARED_FIELDS},
+    )
+    return practitioner
+
+
+@transaction.atomic
+def practitioner_update(
+    *, actor: User, practitioner: Practitioner, changes: Mapping[str, Any]
+) -> Practitioner:
+    """Changes shared details of a practitioner, for every clinic where they work.
+
+    Refused unless `actor` may change them at each of those clinics; the audit event keeps the
+    old and new value of every field that changed.
+    """
+    unknown = sorted(set(changes) - set(PRACTITIONER_SHARED_FIELDS))
+    if unknown:
+        raise ValidationError(f"These practitioner fields cannot be changed here: {unknown}.")
+    # Locked, so a clinic added at the same moment cannot slip past the check below.
+    locked = Practitioner.objects.select_for_update().get(pk=practitioner.pk)
+    changed = {
+        field: (getattr(locked, field), value)
+        for field, value in changes.items()
+        if getattr(locked, field) != value
+    }
+    if not changed:
+        return locked
+    refusal = practitioner_shared_change_refusal(actor=actor, practitioner=locked)
+    if refusal is not None:
+        raise ValidationError(refusal)
+    for field, (_, new) in changed.items():
+        setattr(locked, field, new)
+    locked.full_clean()
+    locked.save(update_fields=sorted(changed))
+    audit_record(
+        actor=actor,
+        action="practitioner.updated",
+        target=locked,
+        details={
+            "changes": {field: [old, new] for field, (old, new) in sorted(changed.items())},
+            "clinics": list(
+                locked.clinic_links.order_by("clinic_id").values_list("clinic_id", flat=True)
+            ),
+        },
+    )
+    return locked

@@ -20,7 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_POST
 
-from access_control.admin import ClinicPortalSettingsAdmin, PatientTab
+from access_control.admin import ClinicPortalSettingsAdmin, PatientTab, posted_id
 from accounts.roles import signed_in_user
 from clinics.admin import ReadOnlyLogAdmin
 from clinics.models import Patient
@@ -168,7 +168,7 @@ class FamilyLinksPatientAdmin(_RegisteredPatientAdmin):
     def access_code_send(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """Step 1 shows the email on file to check; step 2 ("confirm") sends the link."""
         patient = self._link_patient(request, object_id, "add")
-        link = AccessLink.objects.filter(patient=patient, pk=request.POST.get("link", "")).first()
+        link = AccessLink.objects.filter(patient=patient, pk=posted_id(request, "link")).first()
         if link is None:
             raise Http404("No such link.")
         token = request.POST.get("token", "")
@@ -191,7 +191,7 @@ class FamilyLinksPatientAdmin(_RegisteredPatientAdmin):
 
     def access_code_revoke(self, request: HttpRequest, object_id: str) -> HttpResponse:
         patient = self._link_patient(request, object_id, "change")
-        link = AccessLink.objects.filter(patient=patient, pk=request.POST.get("link", "")).first()
+        link = AccessLink.objects.filter(patient=patient, pk=posted_id(request, "link")).first()
         if link is None:
             raise Http404("No such link.")
         try:

@@ -8,4 +8,7 @@ class FamilyLinksConfig(AppConfig):
     verbose_name = "Medical Access Links"
 
     def ready(self) -> None:
-        from family_links import receivers  # noqa: F401  (connects the receivers)
+        from family_links import (
+            outbox_checks,  # noqa: F401  (registers its still-wanted check)
+            receivers,  # noqa: F401  (connects the receivers)
+        )

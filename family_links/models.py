@@ -48,6 +48,7 @@ class AccessLinkStatus(models.TextChoices):
 class LinkRevokeReason(models.TextChoices):
     STAFF = "staff", "Revoked by staff"
     SUPERSEDED = "superseded", "Superseded by a newer link"
+    EMAIL_CHANGED = "email_changed", "The patient's email changed"
     BLOCKED = "blocked", "The patient was blocked"
 
 

@@ -3,6 +3,7 @@ anyone in: a signed-in portal account confirms with a POST, once."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -11,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from access_control.policy import portal_link_refusal
+from access_control.services import PortalAccessError
 from accounts.roles import signed_in_user
 from clinics.models import Clinic
 from family_links.forms import LinkConfirmForm
@@ -52,12 +55,22 @@ def _next_urls(request: HttpRequest) -> dict[str, str]:
     }
 
 
+def _refused(request: HttpRequest, context: dict[str, Any], refusal: str) -> HttpResponse:
+    """The access policy refused this account the link: the page says why, nothing changed."""
+    return render(
+        request, "family_links/link_refused.html", {**context, "refusal": refusal}, status=403
+    )
+
+
 def _confirm(request: HttpRequest, token: str, link: AccessLink) -> HttpResponse:
     account = signed_in_user(request)
     patient = link.patient
     context = {"link": link, "patient": patient, "clinic": patient.clinic}
     if account.is_staff:
         return render(request, "family_links/link_staff_account.html", context, status=403)
+    refusal = portal_link_refusal(user=account, patient=patient)
+    if refusal is not None:
+        return _refused(request, context, refusal)
     form = LinkConfirmForm(
         request.POST or None,
         ask_date_of_birth=clinic_requires_date_of_birth(clinic_id=patient.clinic_id),
@@ -72,6 +85,8 @@ def _confirm(request: HttpRequest, token: str, link: AccessLink) -> HttpResponse
             )
         except AccessLinkNotValid:
             return link_not_valid(request, patient.clinic)
+        except PortalAccessError as error:
+            return _refused(request, context, str(error))
         except DateOfBirthMismatch as error:
             if not error.attempts_left:
                 return link_not_valid(request, patient.clinic)

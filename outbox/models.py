@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class EmailStatus(models.TextChoices):
@@ -18,6 +19,16 @@ class Email(models.Model):
     subject = models.CharField(max_length=255)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    sealed_secrets = models.TextField(
+        blank=True,
+        editable=False,
+        help_text=(
+            "The links and codes hidden from the bodies, encrypted; emptied once the row is final."
+        ),
+    )
+    carries_secrets = models.BooleanField(
+        default=False, help_text="Whether the bodies hide a link or code until sending."
+    )
     purpose = models.CharField(max_length=80, db_index=True)
     patient = models.ForeignKey(
         "clinics.Patient",
@@ -31,6 +42,11 @@ class Email(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    cancel_reason = models.CharField(max_length=255, blank=True)
+    queued_at = models.DateTimeField(
+        default=timezone.now,
+        help_text="When sending began (or staff resent it); retries stop a while after this.",
+    )
     next_attempt_at = models.DateTimeField(
         help_text="When the next send is due; the sweeper re-enqueues rows long past it."
     )

@@ -57,8 +57,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "django_celery_beat",
     "accounts",
     "outbox",
@@ -73,7 +76,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "prescribers.api.middleware.ApiJsonMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "portal_project.middleware.SecurityHeadersMiddleware",
+    "portal_project.middleware.RequestBodyLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -85,6 +92,7 @@ MIDDLEWARE = [
     "access_control.middleware.SessionExpiryMiddleware",
     "access_control.middleware.PortalAccessRefusalMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
+    "accounts.middleware.StaffMfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "portal_project.urls"
@@ -100,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal_project.context_processors.product",
+                "access_control.context_processors.portal_kiosk",
             ],
         },
     },
@@ -130,11 +139,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ------------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
+# The cache should live in a Redis database of its own: clearing it must never drop queued tasks.
+REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "") or REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            "LOCATION": REDIS_CACHE_URL,
         }
     }
 else:
@@ -186,21 +197,25 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CareLink Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Whether clinic staff may read email bodies in the admin's outbox. Bodies hold live links, so
-# this is for local use, where the outbox is how one reads them; superusers always can.
-OUTBOX_SHOW_BODIES = env_bool("OUTBOX_SHOW_BODIES", DEBUG)
-OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "5"))
+# Retries double from the base delay up to the cap, and go on for hours: an SMTP outage
+# delays mail, it does not lose it.
 OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
+OUTBOX_RETRY_MAX_DELAY_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_DELAY_SECONDS", "600"))
+# An email not delivered this long after it was queued is marked failed; staff may resend it.
+OUTBOX_RETRY_FOR_HOURS = float(os.environ.get("OUTBOX_RETRY_FOR_HOURS", "48"))
 # A row still queued this long after its last attempt was due is assumed lost by the broker.
 OUTBOX_STUCK_AFTER = timedelta(minutes=int(os.environ.get("OUTBOX_STUCK_MINUTES", "5")))
-# A row left "sending" this long belongs to a worker that died mid-send.
-OUTBOX_SENDING_TIMEOUT = timedelta(minutes=15)
+# A row left "sending" this long belongs to a worker that died mid-send. It must exceed
+# CELERY_TASK_TIME_LIMIT, after which a live worker's send is killed anyway.
+OUTBOX_SENDING_TIMEOUT_SECONDS = int(os.environ.get("OUTBOX_SENDING_TIMEOUT_SECONDS", "180"))
 
 # --- Auth, allauth ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# SignInBackend decides every password sign-in with exactly one password hash, known account or
+# not (no timing oracle). ModelBackend stays listed only so sessions begun with it stay valid.
 AUTHENTICATION_BACKENDS = [
+    "accounts.backends.SignInBackend",
     "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -220,7 +235,14 @@ ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
-ACCOUNT_EMAIL_VERIFICATION = "none"
+# Sign-up never says whether an address is registered: a new address gets a confirmation link,
+# a known one gets "someone tried to sign up with your address"; both see "check your email".
+# Only self-made accounts wait for that confirmation (accounts.stages); accounts made from an
+# invitation or by staff sign in as before.
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = f"{PRODUCT_NAME}: "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
@@ -229,6 +251,23 @@ ACCOUNT_RATE_LIMITS = {
 }
 # Functions (dotted paths) asked at every sign-in; a message they return refuses it.
 SIGN_IN_REFUSAL_HOOKS = ["access_control.policy.portal_access_refusal"]
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the peer
+# address is the client). accounts.http.client_ip and allauth's rate limits both read it.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+
+# --- Two-factor sign-in (allauth.mfa) -------------------------------------------------------
+MFA_ADAPTER = "accounts.adapter.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# Security keys and passkeys are a second factor after the password, not a passwordless sign-in:
+# every sign-in goes through the one rate-limited password form.
+MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_TOTP_ISSUER = PRODUCT_NAME
+# fido2 checks that the browser origin is https; the local demo runs on plain http.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# Staff accounts (clinic staff, pharmacy staff, superusers) must enrol a second factor before any
+# admin page. On by default in production; the local demo signs in with a password alone.
+STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", not DEBUG)
 
 # --- Portal access ------------------------------------------------------------------------
 PORTAL_INVITATION_TTL = timedelta(days=int(os.environ.get("PORTAL_INVITATION_TTL_DAYS", "3")))
@@ -283,20 +322,95 @@ USE_I18N = True
 USE_TZ = True
 
 # --- DRF ----------------------------------------------------------------------------------
+# The API takes JSON only and its bearer tokens only: no HTTP Basic (a password oracle that
+# sign-in's rate limits do not cover), no session (the API is for other software).
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": ["prescribers.api.authentication.ApiTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": ["prescribers.api.parsers.StrictJSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
-SPECTACULAR_SETTINGS = {"TITLE": f"{PRODUCT_NAME} API", "VERSION": "1.0.0"}
+# The schema and its docs page are public: they describe the contract, never data (README, "API").
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{PRODUCT_NAME} API",
+    "VERSION": "1.0.0",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PREPROCESSING_HOOKS": ["prescribers.api.schema.api_endpoints_only"],
+    # swagger-ui and redoc are served from our own static files (drf-spectacular-sidecar), no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# A practitioner's API token works this long, until revoked, or until their password changes.
+API_TOKEN_TTL = timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "90")))
+# Requests per token (DRF rate syntax: "120/min", "5000/hour"); over it the API answers 429.
+API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/min")
+# The largest API request body; a prescription is a few kilobytes.
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_KB", "64")) * 1024
 
 # --- Security switches for production -----------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+# Pages whose URL carries a secret token send only the site's origin as Referer, never the URL
+# (portal_project.middleware). Not "no-referrer": with it the browser sends `Origin: null` with
+# the page's form, which Django's CSRF check rightly refuses.
+TOKEN_URL_NAMES = [
+    "access_control:invitation_accept",
+    "family_links:redeem",
+    "practitioner:invitation_accept",
+    "account_reset_password_from_key",
+]
+# Browser features no page needs are off; WebAuthn (passkeys) works on our own pages only.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+} | {"publickey-credentials-get": ["self"], "publickey-credentials-create": ["self"]}
+# Content-Security-Policy (django-csp): every script and style comes from our own static files;
+# templates hold no inline <script>, <style>, style="" or on*="" handlers. Images may also be
+# data: URIs (allauth's TOTP QR code, swagger-ui's icons): an image cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies are only accepted by browsers when Secure, for path "/" and without a
+    # Domain: no subdomain can set or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
@@ -349,3 +463,7 @@ DOCUMENT_ALLOWED_TYPES = {
     ".txt": "text/plain",
 }
 DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_MB", "10")) * 1024 * 1024
+# No request body may be larger than a document and its form (portal_project.middleware
+# answers 413 before reading it). Files past FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
+REQUEST_MAX_BODY_BYTES = DOCUMENT_MAX_BYTES + 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

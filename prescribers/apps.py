@@ -8,4 +8,8 @@ class PrescribersConfig(AppConfig):
     verbose_name = "Pharmacy"
 
     def ready(self) -> None:
+        from prescribers import (
+            outbox_checks,  # noqa: F401  (registers its still-wanted check)
+            receivers,  # noqa: F401  (connects the receivers)
+        )
         from prescribers.api import schema  # noqa: F401  (registers the API token scheme)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from prescribers.models import PrescriberProfile
+    from prescribers.models import EPrescription, PrescriberProfile
 
 
 class PrescriberError(Exception):
@@ -34,3 +34,15 @@ class InvitationUnusable(PrescriberError):
 
     def __init__(self) -> None:
         super().__init__("This invitation link can no longer be used.")
+
+
+class SubmissionConflict(PrescriberError):
+    """The external ID was already used, from the same clinic, for a different prescription."""
+
+    def __init__(self, *, existing: EPrescription) -> None:
+        super().__init__(
+            f"This external_id was already used for a different prescription (#{existing.pk}); "
+            "send the same body to get that one back, or use a new external_id.",
+            field="external_id",
+        )
+        self.existing = existing

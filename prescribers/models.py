@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -260,11 +261,16 @@ class EPrescription(models.Model):
     external_id = models.CharField(
         "external ID", max_length=100, blank=True, help_text="The sending system's own reference."
     )
+    # SHA-256 of what was submitted with the external ID: a resend must match it.
+    submission_digest = models.CharField(max_length=64, blank=True, editable=False)
     medication_name = models.CharField("medication", max_length=200)
     strength = models.CharField(max_length=100)
     dosage_form = models.CharField(max_length=100)
     quantity = models.DecimalField(
-        max_digits=8, decimal_places=2, validators=[MinValueValidator(0.01)]
+        # A Decimal bound: the float 0.01 is a hair above 0.01, which it would then refuse.
+        max_digits=8,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     refills = models.PositiveSmallIntegerField(default=0, validators=[MaxValueValidator(99)])
     directions = models.CharField(max_length=1000)
@@ -360,6 +366,7 @@ class ApiToken(models.Model):
     prefix = models.CharField(max_length=8, editable=False)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -368,3 +375,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

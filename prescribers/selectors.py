@@ -110,16 +110,18 @@ def api_tokens_for(*, user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
 
 
-def api_token_user(*, raw_token: str) -> User | None:
-    """The active account holding this unrevoked token."""
-    token = (
+def api_token_usable(*, raw_token: str) -> ApiToken | None:
+    """The unrevoked, unexpired token of an active account, with that account."""
+    return (
         ApiToken.objects.filter(
-            token_hash=token_digest(raw_token), revoked_at__isnull=True, user__is_active=True
+            token_hash=token_digest(raw_token),
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            user__is_active=True,
         )
         .select_related("user")
         .first()
     )
-    return token.user if token is not None else None
 
 
 def practitioner_invitation_usable(*, raw_token: str) -> PractitionerInvitation | None:

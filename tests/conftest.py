@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
@@ -13,6 +14,8 @@ from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group
 from django.core import serializers
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.db.models.signals import post_migrate
 from pytest_django import DjangoDbBlocker
 
@@ -90,6 +93,22 @@ def _tasks_inline_and_fresh_cache() -> Iterator[None]:
     cache.clear()
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@contextmanager
+def wsgi_keeps_test_connection() -> Iterator[None]:
+    """For requests sent through the real WSGI handler rather than the test client.
+
+    The handler's request signals would close the test's database connection mid-transaction
+    (on PostgreSQL); Django's test client unhooks them the same way, around each request.
+    """
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -59,7 +59,9 @@ def account_create_manually(
     """Staff create a portal account for the patient with a temporary password.
 
     An email-address username is also the account's email, so "forgot password" works for it.
-    The patient must choose a new password at first sign-in.
+    With full access the patient must choose a new password at first sign-in; an intake-forms
+    -only account is the front-desk tablet (a kiosk, see access_control.policy), which may not
+    change its password, so it keeps the one staff chose.
     """
     patient_lock(patient)
     if patient_is_blocked(patient=patient):
@@ -76,7 +78,7 @@ def account_create_manually(
         username=username,
         first_name=patient.first_name,
         last_name=patient.last_name,
-        must_change_password=True,
+        must_change_password=scope == GrantScope.FULL,
     )
     try:
         validate_password(password, user=account)

@@ -11,6 +11,7 @@ from access_control.models import (
     PortalGrant,
     Relationship,
 )
+from access_control.policy import portal_link_refusal
 from access_control.selectors import patient_is_blocked
 from access_control.services.base import PortalAccessError
 from accounts.models import User
@@ -29,16 +30,20 @@ def grant_create(
 ) -> PortalGrant:
     """Gives the account full portal access to the record (an app above: a redeemed link).
 
-    An account that already reaches the record keeps its grant; a forms-only one becomes full.
-    The caller locks the patient; the unique constraint refuses a second active grant anyway.
+    Refused where the access policy says the account may not add records this way (staff, an
+    intake tablet, a forms-only grant to widen). An account that already holds the record in
+    full keeps its grant. The caller locks the patient; the unique constraint refuses a second
+    active grant anyway.
     """
     if patient_is_blocked(patient=patient):
         raise PortalAccessError("Portal access is blocked for this patient.")
+    refusal = portal_link_refusal(user=account, patient=patient)
+    if refusal is not None:
+        raise PortalAccessError(refusal)
     grant = PortalGrant.objects.filter(
         account=account, patient=patient, revoked_at__isnull=True
     ).first()
     already_held = grant is not None
-    upgraded = False
     if grant is None:
         grant = PortalGrant.objects.create(
             account=account,
@@ -48,10 +53,6 @@ def grant_create(
             source=source,
             granted_by=actor if actor is not None and actor.is_staff else None,
         )
-    elif grant.scope != GrantScope.FULL:
-        grant.scope = GrantScope.FULL
-        grant.save(update_fields=["scope"])
-        upgraded = True
     audit_record(
         actor=actor,
         action="portal.grant_created",
@@ -62,7 +63,6 @@ def grant_create(
             "relationship": grant.relationship,
             "source": str(source),
             "already_held": already_held,
-            "scope_upgraded": upgraded,
         },
     )
     return grant

@@ -20,6 +20,7 @@ from access_control.models import (
     Relationship,
     RevokeReason,
 )
+from access_control.policy import portal_invitation_refusal
 from access_control.selectors import (
     invitation_by_token,
     invitation_usable,
@@ -129,6 +130,7 @@ def invitation_send(*, patient: Patient, actor: User) -> InvitationSent:
         body_html=render_to_string("access_control/email/invitation.html", context),
         purpose="portal_invitation",
         patient=patient,
+        secrets=[token.raw],
     )
     invitation.save(update_fields=["email_message"])
     audit_record(
@@ -262,6 +264,9 @@ def invitation_accept(*, token: str, account: User, relationship: Relationship) 
     invitation = _invitation_for_accepting(token)
     if normalize_email_address(account.email) != invitation.email:
         raise InvitationWrongAccount
+    refusal = portal_invitation_refusal(user=account, patient=invitation.patient)
+    if refusal is not None:
+        raise PortalAccessError(refusal)
     _invitation_claim(invitation=invitation, account=account)
     patient = invitation.patient
     grant = PortalGrant.objects.filter(

@@ -110,7 +110,7 @@ def available_practitioners_set(
 def test_profile_set(*, patient: Patient, is_test_profile: bool, actor: User) -> Patient:
     """Marks the record as a test profile (training, checking the portal) or as a real one."""
     patient.is_test_profile = is_test_profile
-    return patient_save(patient=patient, actor=actor, changed_fields=["is_test_profile"])
+    return patient_save(patient=patient, actor=actor, changed_fields=["is_test_profile"]).patient
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from access_control.admin import PatientTab
 from accounts.roles import signed_in_user
+from audit.services import audit_record
 from care.models import FormTemplate
 from care.selectors import form_templates_for_staff, patient_care_overview
 from care.services.forms import form_assign
@@ -72,6 +73,19 @@ class CarePatientAdmin(_RegisteredPatientAdmin):
         if not request.user.has_perm("care.view_document"):
             raise PermissionDenied
         now = timezone.now()
+        care = patient_care_overview(patient=patient, now=now)
+        audit_record(
+            actor=signed_in_user(request),
+            action="care.viewed_by_staff",
+            patient=patient,
+            target=patient,
+            details={
+                "documents": [document.pk for document in care.documents],
+                "appointments": [appointment.pk for appointment in care.upcoming + care.past],
+                "plans": [plan.pk for plan in care.plans],
+                "forms": [row.assignment.pk for row in care.forms],
+            },
+        )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -82,7 +96,7 @@ class CarePatientAdmin(_RegisteredPatientAdmin):
             "subtitle": str(patient),
             "has_view_permission": True,
             "patient_tabs": self.tabs_for(str(patient.pk), CARE_TAB),
-            "care": patient_care_overview(patient=patient, now=now),
+            "care": care,
             "today": clinic_today(clinic=patient.clinic, now=now),
             "clinic_zone": clinic_time_zone(patient.clinic),
         }

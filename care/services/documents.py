@@ -11,15 +11,9 @@ from django.db import transaction
 
 from accounts.models import User
 from audit.services import audit_record
+from care.document_content import document_content_problem
 from care.models import Document, DocumentCategory
 from clinics.models import Patient
-
-# The first bytes each type must start with: a renamed file is refused, whatever its name says.
-_SIGNATURES: dict[str, tuple[bytes, ...]] = {
-    "application/pdf": (b"%PDF-",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-}
 
 
 def _megabytes(size: int) -> str:
@@ -27,7 +21,8 @@ def _megabytes(size: int) -> str:
 
 
 def document_file_check(*, file: File) -> str:
-    """Refuses a file of a type not allowed, over the size limit, or not what its name says.
+    """Refuses a file of a type not allowed, over the size limit, or not what its name says
+    (its bytes are checked, see care.document_content).
 
     Returns the content type it will be served as.
     """
@@ -44,17 +39,13 @@ def document_file_check(*, file: File) -> str:
             f"The file is {_megabytes(file.size)}; "
             f"the limit is {_megabytes(settings.DOCUMENT_MAX_BYTES)}."
         )
+    # Whole-file checks (the end of a PDF or image, markup anywhere): the size is bounded above.
     file.seek(0)
-    head = file.read(2048)
+    data = file.read()
     file.seek(0)
-    signatures = _SIGNATURES.get(content_type)
-    if signatures is not None:
-        looks_right = head.startswith(signatures)
-    else:
-        # Text has no signature; a binary file renamed to .txt has NUL bytes early on.
-        looks_right = not content_type.startswith("text/") or b"\x00" not in head
-    if not looks_right:
-        raise ValidationError(f"The file's content is not a {suffix} file. Please check the file.")
+    problem = document_content_problem(data=data, content_type=content_type, suffix=suffix)
+    if problem is not None:
+        raise ValidationError(problem)
     return content_type
 
 

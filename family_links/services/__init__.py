@@ -15,6 +15,7 @@ from family_links.services.links import (
     access_link_send,
     access_link_url,
     access_links_revoke_for_block,
+    access_links_revoke_outdated,
     access_links_send_for_family,
 )
 from family_links.services.profiles import (
@@ -37,6 +38,7 @@ __all__ = [
     "access_link_send",
     "access_link_url",
     "access_links_revoke_for_block",
+    "access_links_revoke_outdated",
     "access_links_send_for_family",
     "clinic_link_settings_save",
     "demographics_update",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -37,6 +38,7 @@ def mail_queue(
     purpose: str,
     patient: Patient,
     html: bool = False,
+    secrets: Sequence[str] = (),
 ) -> Email:
     """Queues one of this app's emails, rendered from templates/family_links/email/."""
     return email_queue(
@@ -46,6 +48,7 @@ def mail_queue(
         body_html=render_to_string(f"family_links/email/{template}.html", context) if html else "",
         purpose=purpose,
         patient=patient,
+        secrets=secrets,
     )
 
 

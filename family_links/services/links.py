@@ -71,14 +71,18 @@ def _links_revoke_pending(
     actor: User | None,
     reason: LinkRevokeReason,
     superseded_by: AccessLink | None = None,
+    only_sent_other_than: str | None = None,
 ) -> list[int]:
     """Revokes the patient's pending links and cancels their mail; returns their ids.
 
+    With `only_sent_other_than`, only links mailed to another address than that one.
     A step of the calling service: it runs in that service's transaction, which audits it.
     """
     pending = access_links_pending(patient=patient)
     if superseded_by is not None:
         pending = pending.exclude(pk=superseded_by.pk)
+    if only_sent_other_than is not None:
+        pending = pending.filter(sent_at__isnull=False).exclude(sent_to=only_sent_other_than)
     ids = list(pending.values_list("pk", flat=True))
     if not ids:
         return []
@@ -160,6 +164,7 @@ def access_link_send(*, link: AccessLink, token: str, actor: User) -> AccessLink
         purpose="family_links:access_link",
         patient=patient,
         html=True,
+        secrets=[token],
     )
     link.sent_at = now
     link.sent_to = address
@@ -209,6 +214,31 @@ def access_links_revoke_for_block(*, patient: Patient, actor: User | None) -> li
             action="family_links.link_revoked",
             patient=patient,
             details={"reason": LinkRevokeReason.BLOCKED.value, "links": revoked},
+        )
+    return revoked
+
+
+@transaction.atomic
+def access_links_revoke_outdated(*, patient: Patient, actor: User | None) -> list[int]:
+    """Revokes pending links mailed to an address that is no longer the patient's email on
+    file, and cancels their queued mail: neither the link nor its reminder reaches the old
+    address. A link not mailed yet stays: sending it uses the address on file then.
+
+    Runs inside clinics' `patient_save`, through its `patient_saved` signal.
+    """
+    email = normalize_email_address(patient.email) or ""
+    revoked = _links_revoke_pending(
+        patient=patient,
+        actor=actor,
+        reason=LinkRevokeReason.EMAIL_CHANGED,
+        only_sent_other_than=email,
+    )
+    if revoked:
+        audit_record(
+            actor=actor,
+            action="family_links.link_revoked",
+            patient=patient,
+            details={"reason": LinkRevokeReason.EMAIL_CHANGED.value, "links": revoked},
         )
     return revoked
 

@@ -16,9 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from access_control.models import GrantSource, PortalGrant, Relationship
+from access_control.policy import portal_link_refusal
 from access_control.selectors import patient_is_blocked
 from access_control.services import grant_create
-from access_control.services.base import patient_lock
+from access_control.services.base import PortalAccessError, patient_lock
 from accounts.models import User, normalize_email_address
 from audit.services import audit_record
 from family_links.models import AccessLink, AccessLinkStatus
@@ -130,6 +131,10 @@ def _redeem(
 ) -> PortalGrant:
     with transaction.atomic():
         link = _link_locked_for_redeeming(found)
+        # Asked before the date of birth, so a refused account spends none of the link's tries.
+        refusal = portal_link_refusal(user=account, patient=link.patient)
+        if refusal is not None:
+            raise PortalAccessError(refusal)
         check = via == "code" or clinic_requires_date_of_birth(clinic_id=link.patient.clinic_id)
         if not check or date_of_birth == link.patient.date_of_birth:
             return _claim(link=link, account=account, relationship=relationship, via=via)
@@ -143,7 +148,9 @@ def access_link_redeem(
 ) -> PortalGrant:
     """Adds the link's record to the account, after the date-of-birth check the clinic asks for.
 
-    Raises AccessLinkNotValid, or DateOfBirthMismatch once the wrong answer is counted.
+    Raises AccessLinkNotValid, PortalAccessError when the access policy refuses the account
+    (an intake tablet, staff, a forms-only grant to widen), or DateOfBirthMismatch once the
+    wrong answer is counted.
     """
     return _redeem(
         found=access_link_by_token(token=token),

@@ -20,7 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from access_control.policy import available_practitioners_for, portal_patients_for
 from accounts.models import User
 from accounts.roles import signed_in_user
+from audit.services import audit_record_views
 from care.errors import CareError
+from care.models import Appointment
 from care.selectors import portal_appointment, portal_appointments
 from care.services.appointments import appointment_book_in_portal, appointment_cancel_in_portal
 from care.slots import booking_days, clinic_time_zone, free_slots
@@ -42,6 +44,13 @@ def appointments(request: HttpRequest) -> HttpResponse:
     if (elsewhere := forms_only_redirect(user, choice.members)) is not None:
         return elsewhere
     lists = portal_appointments(patients=choice.shown, now=timezone.now())
+    audit_record_views(
+        actor=user,
+        action="portal.appointments_viewed",
+        patients=choice.shown,
+        model=Appointment,
+        items=[row.appointment for row in lists.upcoming] + lists.past,
+    )
     return render(
         request,
         "portal/care/appointments.html",

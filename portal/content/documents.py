@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 
 from access_control.policy import portal_patients_for
 from accounts.roles import signed_in_user
+from audit.services import audit_record_views
+from care.models import Document
 from care.responses import document_file_response
 from care.selectors import portal_document, portal_documents
 from portal.content.common import forms_only_redirect, member_choice
@@ -21,11 +23,15 @@ def documents(request: HttpRequest) -> HttpResponse:
     choice = member_choice(request, portal_patients_for(user=user))
     if (elsewhere := forms_only_redirect(user, choice.members)) is not None:
         return elsewhere
-    return render(
-        request,
-        "portal/care/documents.html",
-        {**choice.context(), "documents": list(portal_documents(patients=choice.shown))},
+    shown = list(portal_documents(patients=choice.shown))
+    audit_record_views(
+        actor=user,
+        action="portal.documents_viewed",
+        patients=choice.shown,
+        model=Document,
+        items=shown,
     )
+    return render(request, "portal/care/documents.html", {**choice.context(), "documents": shown})
 
 
 @login_required

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from access_control.policy import portal_form_patients_for, portal_patients_for
 from accounts.models import User
 from accounts.roles import signed_in_user
+from audit.services import audit_record_views
 from care.answer_form import AnswerForm
 from care.errors import CareError
 from care.models import FormAssignment
@@ -31,13 +32,17 @@ from portal.content.common import member_choice
 @login_required
 @require_GET
 def forms(request: HttpRequest) -> HttpResponse:
-    choice = member_choice(request, portal_form_patients_for(user=signed_in_user(request)))
-    assignments = portal_form_assignments(patients=choice.shown)
-    return render(
-        request,
-        "portal/care/forms.html",
-        {**choice.context(), "rows": form_rows(assignments=assignments, now=timezone.now())},
+    user = signed_in_user(request)
+    choice = member_choice(request, portal_form_patients_for(user=user))
+    rows = form_rows(assignments=portal_form_assignments(patients=choice.shown), now=timezone.now())
+    audit_record_views(
+        actor=user,
+        action="portal.forms_viewed",
+        patients=choice.shown,
+        model=FormAssignment,
+        items=[row.assignment for row in rows],
     )
+    return render(request, "portal/care/forms.html", {**choice.context(), "rows": rows})
 
 
 def _after_submit(request: HttpRequest, user: User, assignment: FormAssignment) -> HttpResponse:
@@ -70,6 +75,14 @@ def form_fill(request: HttpRequest, assignment_id: int) -> HttpResponse:
         raise Http404("No such form.")
     questions = list(assignment.template.fields.all())
     answers = list(assignment.answers.all())
+    if request.method == "GET":
+        audit_record_views(
+            actor=user,
+            action="portal.form_viewed",
+            patients=[assignment.patient],
+            model=FormAssignment,
+            items=[assignment],
+        )
     context = {
         "assignment": assignment,
         "answers": answers,

@@ -7,6 +7,8 @@ from django.views.decorators.http import require_GET
 
 from access_control.policy import portal_patients_for
 from accounts.roles import signed_in_user
+from audit.services import audit_record_views
+from care.models import TreatmentPlan
 from care.selectors import portal_plans
 from portal.content.common import forms_only_redirect, member_choice
 
@@ -19,8 +21,12 @@ def plans(request: HttpRequest) -> HttpResponse:
     choice = member_choice(request, portal_patients_for(user=user))
     if (elsewhere := forms_only_redirect(user, choice.members)) is not None:
         return elsewhere
-    return render(
-        request,
-        "portal/care/plans.html",
-        {**choice.context(), "plans": list(portal_plans(patients=choice.shown))},
+    shown = list(portal_plans(patients=choice.shown))
+    audit_record_views(
+        actor=user,
+        action="portal.plans_viewed",
+        patients=choice.shown,
+        model=TreatmentPlan,
+        items=shown,
     )
+    return render(request, "portal/care/plans.html", {**choice.context(), "plans": shown})

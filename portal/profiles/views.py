@@ -18,7 +18,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from access_control.models import PortalGrant
+from access_control.policy import portal_link_refusal
 from access_control.services import PortalAccessError
+from accounts.http import client_ip
 from accounts.roles import signed_in_user
 from family_links.forms import AccessCodeForm
 from family_links.ratelimit import access_code_attempt_allowed
@@ -155,13 +157,12 @@ def remove(request: HttpRequest, patient_id: int) -> HttpResponse:
 def add_code(request: HttpRequest) -> HttpResponse:
     """Enter a Medical Access Code: code and date of birth, a limited number of tries."""
     account = signed_in_user(request)
-    if account.is_staff:
-        raise PermissionDenied("Staff accounts do not hold portal records.")
+    refusal = portal_link_refusal(user=account)
+    if refusal is not None:
+        raise PermissionDenied(refusal)
     form = AccessCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if not access_code_attempt_allowed(
-            account_id=account.pk, ip_address=request.META.get("REMOTE_ADDR")
-        ):
+        if not access_code_attempt_allowed(account_id=account.pk, ip_address=client_ip(request)):
             minutes = int(settings.ACCESS_CODE_ATTEMPT_WINDOW.total_seconds() // 60)
             form.add_error(
                 None,
@@ -184,6 +185,8 @@ def add_code(request: HttpRequest) -> HttpResponse:
                 )
             except DateOfBirthMismatch as error:
                 form.add_error("date_of_birth", date_of_birth_error(error))
+            except PortalAccessError as error:
+                form.add_error(None, str(error))
             else:
                 return record_added(request, grant.patient_id, grant.patient.short_name)
     grants = profile_grants_for(user=account)

@@ -8,13 +8,18 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
-from prescribers.selectors import api_token_user
+from prescribers.models import ApiToken
+from prescribers.selectors import api_token_usable
 
 KEYWORD = b"bearer"
+UNUSABLE = (
+    "Invalid, expired or revoked token (a password change revokes every token): "
+    "create a new one in the practitioner portal under API tokens."
+)
 
 
 class ApiTokenAuthentication(BaseAuthentication):
-    def authenticate(self, request: Request) -> tuple[Any, None] | None:
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != KEYWORD:
             return None
@@ -23,11 +28,12 @@ class ApiTokenAuthentication(BaseAuthentication):
         try:
             raw_token = parts[1].decode("ascii")
         except UnicodeDecodeError:
-            raise AuthenticationFailed("Invalid or revoked token.") from None
-        user = api_token_user(raw_token=raw_token)
-        if user is None:
-            raise AuthenticationFailed("Invalid or revoked token.")
-        return user, None
+            raise AuthenticationFailed(UNUSABLE) from None
+        token = api_token_usable(raw_token=raw_token)
+        if token is None:
+            raise AuthenticationFailed(UNUSABLE)
+        # The token rides along as `request.auth`, so the throttle counts per token.
+        return token.user, token
 
     def authenticate_header(self, request: Request) -> str:
         # Makes a missing or bad token a 401 that says how to authenticate.

@@ -20,3 +20,8 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
                 "`Authorization: Bearer <token>`."
             ),
         }
+
+
+def api_endpoints_only(endpoints: list[tuple[Any, ...]], **kwargs: Any) -> list[tuple[Any, ...]]:
+    """The schema describes the API (/api/v1/), not the pages that serve the schema."""
+    return [endpoint for endpoint in endpoints if endpoint[0].startswith("/api/v1/")]

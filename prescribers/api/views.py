@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import cast
 
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -14,19 +15,35 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from prescribers.api.authentication import ApiTokenAuthentication
-from prescribers.api.serializers import EPrescriptionSerializer, EPrescriptionSubmitSerializer
-from prescribers.errors import PrescriberError
+from prescribers.api.serializers import (
+    ConflictSerializer,
+    EPrescriptionSerializer,
+    EPrescriptionSubmitSerializer,
+    ErrorSerializer,
+)
+from prescribers.api.throttling import ApiTokenRateThrottle
+from prescribers.errors import PrescriberError, SubmissionConflict
 from prescribers.models import PrescriptionSource
 from prescribers.selectors import eprescriptions_for
 from prescribers.services.eprescriptions import eprescription_submit
 
-_ERRORS = OpenApiResponse(description="Field errors: `{field: [message, ...]}`.")
-_UNAUTHENTICATED = OpenApiResponse(description="Missing, invalid or revoked API token.")
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(response=ErrorSerializer, description=description)
+
+
+# Refusals any endpoint may give, before or around its own work.
+_COMMON_ERRORS = {
+    401: _error("Missing, invalid, expired or revoked API token, or HTTP Basic (never accepted)."),
+    406: _error("The `Accept` header asks for something other than JSON."),
+    429: _error("Too many requests with this token; `Retry-After` says when to try again."),
+}
 
 
 class PractitionerApiView(APIView):
     authentication_classes = [ApiTokenAuthentication]
     permission_classes = [IsAuthenticated]
+    throttle_classes = [ApiTokenRateThrottle]
 
 
 class EPrescriptionSubmitView(PractitionerApiView):
@@ -34,15 +51,25 @@ class EPrescriptionSubmitView(PractitionerApiView):
         operation_id="eprescription_submit",
         summary="Send an e-prescription to the pharmacy",
         description=(
-            "Sends a prescription from one of your clinics. The same `external_id` from the same "
-            "clinic returns the prescription already received (200) and never creates another."
+            "Sends a prescription from one of your clinics. Sending the same `external_id` from "
+            "the same clinic again with the same body returns the prescription already received "
+            "(200) and never creates another; with a different body it is refused (409)."
         ),
-        request=EPrescriptionSubmitSerializer,
+        request={"application/json": EPrescriptionSubmitSerializer},
         responses={
             201: EPrescriptionSerializer,
             200: EPrescriptionSerializer,
-            400: _ERRORS,
-            401: _UNAUTHENTICATED,
+            400: OpenApiResponse(
+                response=OpenApiTypes.OBJECT,
+                description="Field errors: `{field: [message, ...]}`, or `{detail: message}`.",
+            ),
+            409: OpenApiResponse(
+                response=ConflictSerializer,
+                description="The `external_id` was already used for a different prescription.",
+            ),
+            413: _error("The body is larger than the API accepts."),
+            415: _error("The body is not `application/json`."),
+            **_COMMON_ERRORS,
         },
     )
     def post(self, request: Request) -> Response:
@@ -58,6 +85,11 @@ class EPrescriptionSubmitView(PractitionerApiView):
                 notes=data["notes"],
                 external_id=data["external_id"],
                 source=PrescriptionSource.API,
+            )
+        except SubmissionConflict as conflict:
+            return Response(
+                {"detail": conflict.message, "prescription": conflict.existing.pk},
+                status=status.HTTP_409_CONFLICT,
             )
         except PrescriberError as error:
             return Response(
@@ -76,8 +108,8 @@ class EPrescriptionDetailView(PractitionerApiView):
         summary="An e-prescription you sent, with its status",
         responses={
             200: EPrescriptionSerializer,
-            401: _UNAUTHENTICATED,
-            404: OpenApiResponse(description="Not one of your prescriptions."),
+            404: _error("Not one of your prescriptions."),
+            **_COMMON_ERRORS,
         },
     )
     def get(self, request: Request, prescription_id: int) -> Response:

@@ -1,9 +1,13 @@
-"""A practitioner's API tokens: the secret is shown once; only its SHA-256 is kept."""
+"""A practitioner's API tokens: the secret is shown once; only its SHA-256 is kept.
+
+A token works until it expires (`API_TOKEN_TTL`), is revoked, or its owner's password changes.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,9 +34,18 @@ def api_token_create(*, user: User, name: str) -> NewApiToken:
         raise PrescriberError("Only practitioners' portal accounts can have API tokens.")
     secret = token_generate()
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=secret.raw[:6], token_hash=secret.digest
+        user=user,
+        name=name,
+        prefix=secret.raw[:6],
+        token_hash=secret.digest,
+        expires_at=timezone.now() + settings.API_TOKEN_TTL,
     )
-    audit_record(actor=user, action="api_token.created", target=token, details={"name": name})
+    audit_record(
+        actor=user,
+        action="api_token.created",
+        target=token,
+        details={"name": name, "expires_at": token.expires_at.isoformat()},
+    )
     return NewApiToken(token=token, raw_token=secret.raw)
 
 
@@ -45,3 +58,21 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
         audit_record(actor=actor, action="api_token.revoked", target=token)
     token.refresh_from_db(fields=["revoked_at"])
     return token
+
+
+@transaction.atomic
+def api_tokens_revoke_for_password_change(*, user: User) -> int:
+    """Revokes every live token of an account whose password was just set; returns how many."""
+    tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+    if not tokens:
+        return 0
+    ApiToken.objects.filter(pk__in=[token.pk for token in tokens]).update(revoked_at=timezone.now())
+    for token in tokens:
+        # Nobody chose this revocation: it follows the password, whoever set it.
+        audit_record(
+            actor=None,
+            action="api_token.revoked",
+            target=token,
+            details={"reason": "password changed", "account": user.pk},
+        )
+    return len(tokens)

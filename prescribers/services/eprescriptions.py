@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,7 +16,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.services import audit_record
 from clinics.models import PractitionerClinic
-from prescribers.errors import PrescriberError
+from prescribers.errors import PrescriberError, SubmissionConflict
 from prescribers.matching import patient_name_key
 from prescribers.models import (
     EPrescription,
@@ -82,6 +84,38 @@ def _full_clean(instance: models.Model) -> None:
         raise PrescriberError(
             messages[0], field=None if field == NON_FIELD_ERRORS else field
         ) from error
+
+
+def _submission_digest(
+    *, patient: PatientDetails | PharmacyPatient, medication: MedicationDetails, notes: str
+) -> str:
+    """SHA-256 of a submission's content, normalised as it is stored, to tell resends apart."""
+    if isinstance(patient, PharmacyPatient):
+        patient_part: dict[str, str] = {"pharmacy_patient": str(patient.pk)}
+    else:
+        patient_part = {
+            "first_name": patient.first_name.strip(),
+            "last_name": patient.last_name.strip(),
+            "date_of_birth": patient.date_of_birth.isoformat(),
+            "sex": patient.sex,
+            "phone": patient.phone.strip(),
+            "email": patient.email.strip().lower(),
+        }
+    content = {
+        "patient": patient_part,
+        "medication": {
+            "name": medication.name.strip(),
+            "strength": medication.strength.strip(),
+            "dosage_form": medication.dosage_form.strip(),
+            # 60, 60.0 and 60.00 are one quantity.
+            "quantity": format(medication.quantity.normalize(), "f"),
+            "refills": medication.refills,
+            "directions": medication.directions.strip(),
+            "days_supply": medication.days_supply,
+        },
+        "notes": notes.strip(),
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
 
 def _profile_create_for(*, combination: PractitionerClinic) -> PrescriberProfile:
@@ -156,7 +190,7 @@ def eprescription_submit(
 
     It goes to the combination's linked active profile; the first one from an unlinked
     combination creates that profile. The same `external_id` from the same combination returns
-    the prescription already received.
+    the prescription already received when the content matches, and is refused otherwise.
     """
     # The combination's row serialises its submissions: one new profile, one prescription per id.
     combination = (
@@ -173,11 +207,15 @@ def eprescription_submit(
             field="clinic",
         )
     external_id = external_id.strip()
+    digest = _submission_digest(patient=patient, medication=medication, notes=notes)
     if external_id:
         existing = EPrescription.objects.filter(
             practitioner_clinic=combination, external_id=external_id
         ).first()
         if existing is not None:
+            # Rows received before digests were kept have nothing to compare: resends match.
+            if existing.submission_digest and existing.submission_digest != digest:
+                raise SubmissionConflict(existing=existing)
             return Submission(prescription=existing, created=False)
     if (
         isinstance(patient, PharmacyPatient)
@@ -209,6 +247,7 @@ def eprescription_submit(
         directions=medication.directions.strip(),
         days_supply=medication.days_supply,
         notes=notes.strip(),
+        submission_digest=digest if external_id else "",
     )
     _full_clean(prescription)
     prescription.save()

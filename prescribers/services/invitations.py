@@ -79,6 +79,7 @@ def practitioner_invitation_send(
         subject=f"Your invitation to the {settings.PRODUCT_NAME} practitioner portal",
         body_text=render_to_string("practitioner/email/invitation.txt", context),
         purpose="prescribers:practitioner_invitation",
+        secrets=[secret.raw],
     )
     invitation.save(update_fields=["message"])
     audit_record(

@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts.roles import signed_in_user
@@ -190,6 +191,8 @@ def history(request: HttpRequest, practitioner: Practitioner) -> HttpResponse:
     return render(request, "practitioner/history.html", {"page": page})
 
 
+# The page shows a new token once: no cache (browser or proxy) may keep it.
+@never_cache
 @practitioner_view
 def api_tokens(request: HttpRequest, practitioner: Practitioner) -> HttpResponse:
     user = signed_in_user(request)
@@ -208,6 +211,7 @@ def api_tokens(request: HttpRequest, practitioner: Practitioner) -> HttpResponse
         "tokens": api_tokens_for(user=user),
         "clinics": practitioner_clinics_for(user=user),
         "api_url": settings.SITE_URL + reverse("api-eprescriptions"),
+        "ttl_days": settings.API_TOKEN_TTL.days,
     }
     return render(request, "practitioner/api_tokens.html", context)
 

@@ -81,7 +81,8 @@ def test_it_is_valid_for_three_days_and_the_email_says_until_when(
     assert email.to == patient.email
     assert email.status == EmailStatus.SENT
     assert invitation.email_message == email
-    assert f"https://portal.example.org/invite/{sent.token}/" in email.body_text
+    assert sent.token not in email.body_text  # kept sealed; the sent mail carries it
+    assert f"https://portal.example.org/invite/{sent.token}/" in mail.outbox[0].body
     local = invitation.expires_at.astimezone(ZoneInfo("America/Chicago"))  # the clinic's zone
     hour = local.hour % 12 or 12
     expected = f"{local:%A, %B} {local.day}, {local.year} at {hour}:{local:%M %p} {local.tzname()}"

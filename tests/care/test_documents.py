@@ -222,8 +222,9 @@ def test_an_intake_only_account_cannot_download_its_patients_documents(
     document = DocumentFactory.create(patient=patient)
     client.force_login(forms_only_account(patient))
 
-    assert client.get(_download(document)).status_code == 404
-    assert client.get(DOCUMENTS).url == reverse("portal_care:forms")
+    # An intake tablet is refused every page but its forms.
+    assert client.get(_download(document)).status_code == 403
+    assert client.get(DOCUMENTS).status_code == 403
 
 
 def test_staff_download_in_the_admin_is_audited(

@@ -438,6 +438,7 @@ def test_staff_read_the_answers_on_the_patient_page_and_print_them(
         assert "Overall health" in page
         assert "Fair" in page
         assert "Agreed — signed “Laura Bennett”" in page
-    assert "window.print()" in printed.content.decode()
+    assert '<button type="button" data-print>Print</button>' in printed.content.decode()
+    assert "js/behaviours.js" in printed.content.decode()
     event = AuditEvent.objects.get(action="form.answers_printed")
     assert (event.actor, event.patient) == (clinic_staff, family.child)

@@ -130,4 +130,5 @@ def test_an_intake_only_account_sees_no_plans(
     TreatmentPlanFactory.create(patient=patient, practitioner=patel, title="Back care")
     client.force_login(forms_only_account(patient))
     response = client.get(PLANS)
-    assert response.url == reverse("portal_care:forms")
+    assert response.status_code == 403  # an intake tablet is refused every page but its forms
+    assert "Back care" not in response.content.decode()

@@ -16,6 +16,7 @@ from outbox.models import Email
 from tests.access_control.factories import PortalGrantFactory
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import PASSWORD, ClinicFactory, PatientFactory, UserFactory, staff_member
+from tests.outbox.helpers import email_live_text
 
 STAFF = "desk@northside.example"
 LAURA = "laura.bennett@example.com"
@@ -55,7 +56,7 @@ def bennetts(db: None) -> dict[str, Patient]:
 
 
 def _link_of(patient: Patient, base_url: str) -> str:
-    body = Email.objects.get(purpose="family_links:access_link", patient=patient).body_text
+    body = email_live_text(Email.objects.get(purpose="family_links:access_link", patient=patient))
     match = re.search(rf"{re.escape(base_url)}/link/[\w-]+/", body)
     assert match is not None, body
     return match.group(0)

@@ -22,6 +22,7 @@ from tests.factories import (
     PractitionerFactory,
     staff_member,
 )
+from tests.outbox.helpers import email_live_text
 
 STAFF = "desk@northside.example"
 PATIENT_PASSWORD = "Blue-Meadow-Lantern-7"
@@ -65,7 +66,7 @@ def test_staff_invites_the_patient_who_joins_and_is_then_blocked(
     assert page.locator(".pa-status .pa-badge").first.inner_text() == "Invited"
     screenshot(page, "portal-access-tab")
 
-    body = Email.objects.get(purpose="portal_invitation").body_text
+    body = email_live_text(Email.objects.get(purpose="portal_invitation"))
     match = re.search(rf"{re.escape(live_server.url)}/invite/[\w-]+/", body)
     assert match is not None, body
     patient_context = browser.new_context(viewport={"width": 420, "height": 860})

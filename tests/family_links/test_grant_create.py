@@ -32,12 +32,10 @@ def test_it_gives_full_access_and_audits_it(holder: User, child: Patient) -> Non
     assert event.details["already_held"] is False
 
 
-def test_an_account_already_holding_the_record_keeps_its_grant_made_full(
+def test_an_account_already_holding_the_record_in_full_keeps_its_grant(
     holder: User, child: Patient
 ) -> None:
-    held = PortalGrantFactory.create(
-        account=holder, patient=child, relationship="parent", scope=GrantScope.FORMS_ONLY
-    )
+    held = PortalGrantFactory.create(account=holder, patient=child, relationship="parent")
     grant = grant_create(
         account=holder,
         patient=child,
@@ -48,7 +46,23 @@ def test_an_account_already_holding_the_record_keeps_its_grant_made_full(
     assert grant.pk == held.pk
     assert (grant.scope, grant.relationship) == (GrantScope.FULL, Relationship.PARENT)
     assert PortalGrant.objects.filter(patient=child).count() == 1
-    assert AuditEvent.objects.get(action="portal.grant_created").details["scope_upgraded"]
+    assert AuditEvent.objects.get(action="portal.grant_created").details["already_held"]
+
+
+def test_it_refuses_to_widen_a_forms_only_grant(holder: User, child: Patient) -> None:
+    PortalGrantFactory.create(
+        account=holder, patient=child, relationship="parent", scope=GrantScope.FORMS_ONLY
+    )
+    with pytest.raises(PortalAccessError, match="intake forms only"):
+        grant_create(
+            account=holder,
+            patient=child,
+            relationship=Relationship.PARENT,
+            source=GrantSource.ACCESS_LINK,
+            actor=holder,
+        )
+    assert PortalGrant.objects.get(patient=child).scope == GrantScope.FORMS_ONLY
+    assert not AuditEvent.objects.filter(action="portal.grant_created").exists()
 
 
 def test_it_refuses_a_blocked_record(holder: User, child: Patient, clinic_staff: User) -> None:

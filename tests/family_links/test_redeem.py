@@ -103,16 +103,25 @@ def test_signing_in_from_the_link_comes_back_to_the_confirmation(
 
 
 def test_someone_without_an_account_creates_one_and_continues(
-    client: Client, link: AccessLink
+    client: Client,
+    link: AccessLink,
+    django_capture_on_commit_callbacks: Any,
+    mailoutbox: list[Any],
 ) -> None:
-    response = client.post(
-        f"{reverse('account_signup')}?next={_url()}",
-        {
-            "email": "new.parent@example.com",
-            "password1": "Blue-Meadow-Lantern-7",
-            "password2": "Blue-Meadow-Lantern-7",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{reverse('account_signup')}?next={_url()}",
+            {
+                "email": "new.parent@example.com",
+                "password1": "Blue-Meadow-Lantern-7",
+                "password2": "Blue-Meadow-Lantern-7",
+            },
+        )
+    # A new account confirms its address first (sign-up never says whether one was registered).
+    assert response["Location"] == reverse("account_email_verification_sent")
+    confirm = re.search(r"/accounts/confirm-email/[^/\s]+/", mailoutbox[-1].body)
+    assert confirm is not None
+    response = client.post(confirm.group(0))
     assert response["Location"] == _url()
     response = _confirm(client)
     account = User.objects.get(email="new.parent@example.com")
@@ -274,15 +283,20 @@ def test_a_staff_account_is_asked_to_use_a_portal_account(
     assert not PortalGrant.objects.exists()
 
 
-def test_an_account_already_holding_the_record_keeps_one_access(
+def test_a_link_does_not_widen_a_forms_only_grant_to_the_whole_portal(
     holder_client: Client, holder: User, link: AccessLink, child: Patient
 ) -> None:
     PortalGrantFactory.create(
         account=holder, patient=child, relationship=Relationship.PARENT, scope=GrantScope.FORMS_ONLY
     )
-    assert _confirm(holder_client).status_code == 302
+    response = holder_client.get(_url())
+    assert response.status_code == 403
+    assert "intake forms only" in response.content.decode()
+    assert _confirm(holder_client).status_code == 403
     grant = PortalGrant.objects.get(account=holder, patient=child)
-    assert grant.scope == GrantScope.FULL  # a link opens the whole portal
+    assert grant.scope == GrantScope.FORMS_ONLY
+    link.refresh_from_db()
+    assert link.status == AccessLinkStatus.PENDING
 
 
 # --- who is told -------------------------------------------------------------------------------

@@ -26,19 +26,6 @@ def _queue(**overrides: Any) -> Email:
     return email_queue(**{**fields, **overrides})
 
 
-class BrokenSMTP:
-    """An email backend whose server always refuses."""
-
-    calls = 0
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        pass
-
-    def send_messages(self, messages: list[Any]) -> int:
-        BrokenSMTP.calls += 1
-        raise ConnectionRefusedError("SMTP server refused the connection")
-
-
 def test_it_leaves_no_row_and_no_task_when_the_transaction_rolls_back(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -81,36 +68,6 @@ def test_it_sends_once_when_the_task_runs_twice() -> None:
     assert len(mail.outbox) == 1
     email.refresh_from_db()
     assert email.attempts == 1
-
-
-def test_it_retries_a_failing_smtp_server_then_marks_the_email_failed(settings: Any) -> None:
-    settings.EMAIL_BACKEND = "tests.outbox.test_outbox.BrokenSMTP"
-    settings.OUTBOX_MAX_ATTEMPTS = 3
-    BrokenSMTP.calls = 0
-    email = _queue()
-    email_send.delay(email.pk)
-    email.refresh_from_db()
-    assert BrokenSMTP.calls == 3
-    assert email.status == EmailStatus.FAILED
-    assert email.attempts == 3
-    assert "SMTP server refused the connection" in email.last_error
-
-
-def test_it_backs_off_between_attempts(settings: Any, monkeypatch: Any) -> None:
-    settings.EMAIL_BACKEND = "tests.outbox.test_outbox.BrokenSMTP"
-    settings.OUTBOX_RETRY_BASE_SECONDS = 30
-    scheduled: list[float] = []
-    monkeypatch.setattr(
-        email_send, "apply_async", lambda args, countdown: scheduled.append(countdown)
-    )
-    email = _queue()
-    before = timezone.now()
-    email_send.run(email.pk)
-    email_send.run(email.pk)
-    email.refresh_from_db()
-    assert scheduled == [30.0, 60.0]
-    assert email.status == EmailStatus.QUEUED
-    assert email.next_attempt_at >= before + timedelta(seconds=60)
 
 
 def test_it_keeps_the_email_when_the_broker_is_down(
@@ -173,7 +130,7 @@ def test_it_does_not_cancel_mail_already_sent() -> None:
 
 
 def test_it_does_not_retry_mail_cancelled_while_a_worker_was_sending_it(settings: Any) -> None:
-    settings.EMAIL_BACKEND = "tests.outbox.test_outbox.BrokenSMTP"
+    settings.EMAIL_BACKEND = "tests.outbox.backends.BrokenSMTP"
     email = _queue()
     claimed = email_claim(email_id=email.pk)
     assert claimed is not None

@@ -78,7 +78,7 @@ def test_nobody_else_may_open_the_record(
 def test_a_forms_only_record_cannot_be_opened(client: Client, patient: Patient) -> None:
     account = PortalGrantFactory.create(patient=patient, scope=GrantScope.FORMS_ONLY).account
     client.force_login(account)
-    assert client.get(reverse("portal:record", args=[patient.pk])).status_code == 404
+    assert client.get(reverse("portal:record", args=[patient.pk])).status_code == 403
 
 
 def test_a_forms_only_account_is_pointed_from_home_to_its_forms(
@@ -100,7 +100,8 @@ def test_the_home_page_costs_the_same_queries_for_one_record_or_ten(
 ) -> None:
     client.force_login(account_with_records(records))
     client.get(HOME)  # the session's first request stamps it
-    # session, user, the blocked-own-record check, the grants with patients and clinics
+    # session, user, the account's standing (own record blocked? kiosk?), the grants with
+    # patients and clinics
     with django_assert_num_queries(4):
         response = client.get(HOME)
     assert response.content.decode().count('class="card record-card"') == records

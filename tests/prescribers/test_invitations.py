@@ -23,6 +23,7 @@ from prescribers.services.invitations import (
 )
 from prescribers.services.profiles import prescriber_archive
 from tests.factories import ClinicFactory, PractitionerFactory
+from tests.outbox.helpers import email_live_text
 from tests.prescribers.factories import PrescriberProfileFactory, patient_with_prescription
 
 PASSWORD = "Sunny-Prescriber-2031"
@@ -42,7 +43,7 @@ def profile(db: None) -> PrescriberProfile:
 
 
 def _raw_token(email: Email) -> str:
-    match = re.search(r"/practitioner/invitations/([\w-]+)/", email.body_text)
+    match = re.search(r"/practitioner/invitations/([\w-]+)/", email_live_text(email))
     assert match is not None
     return match.group(1)
 

@@ -20,6 +20,7 @@ from prescribers.services.invitations import (
 )
 from prescribers.services.profiles import prescriber_link
 from tests.conftest import require_postgresql
+from tests.outbox.helpers import email_live_text
 from tests.prescribers.factories import PrescriberProfileFactory, medication, new_patient
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -129,7 +130,7 @@ def test_two_clicks_on_one_invitation_make_one_account() -> None:
         profile=profile, email="dana.reyes@example.com", actor=None
     )
     assert invitation.message is not None
-    raw = invitation.message.body_text.split("/practitioner/invitations/")[1].split("/")[0]
+    raw = email_live_text(invitation.message).split("/practitioner/invitations/")[1].split("/")[0]
 
     results = _race(
         [

@@ -10,7 +10,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from clinics.models import PractitionerClinic
 from clinics.services import practitioner_clinic_archive
-from prescribers.errors import PrescriberError
+from prescribers.errors import PrescriberError, SubmissionConflict
 from prescribers.models import (
     EPrescription,
     PharmacyPatient,
@@ -179,7 +179,7 @@ def test_only_the_practitioners_own_active_clinics_can_send(
     assert not EPrescription.objects.exists()
 
 
-def test_the_same_external_id_from_the_same_pair_is_one_prescription(
+def test_the_same_external_id_from_the_same_pair_is_one_prescription_and_a_changed_one_conflicts(
     joe: User, joe_at_happy: PractitionerClinic, joe_at_southern: PractitionerClinic
 ) -> None:
     first = eprescription_submit(
@@ -193,11 +193,20 @@ def test_the_same_external_id_from_the_same_pair_is_one_prescription(
     again = eprescription_submit(
         user=joe,
         practitioner_clinic=joe_at_happy,
-        patient=new_patient(first_name="Someone", last_name="Else"),
-        medication=medication(name="Other"),
+        patient=new_patient(),
+        medication=medication(),
         external_id="EHR-1",
         source=PrescriptionSource.API,
     )
+    with pytest.raises(SubmissionConflict) as conflict:
+        eprescription_submit(
+            user=joe,
+            practitioner_clinic=joe_at_happy,
+            patient=new_patient(first_name="Someone", last_name="Else"),
+            medication=medication(name="Other"),
+            external_id="EHR-1",
+            source=PrescriptionSource.API,
+        )
     elsewhere = eprescription_submit(
         user=joe,
         practitioner_clinic=joe_at_southern,
@@ -210,6 +219,7 @@ def test_the_same_external_id_from_the_same_pair_is_one_prescription(
     assert first.created
     assert not again.created
     assert again.prescription == first.prescription
+    assert conflict.value.existing == first.prescription
     assert elsewhere.created
     assert EPrescription.objects.count() == 2
 

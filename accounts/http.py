@@ -1,0 +1,34 @@
+"""The client's address, read one way everywhere (rate limits, audit, allauth)."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def _clean_ip(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value.strip()))
+    except ValueError:
+        return None
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address of the client, honouring only the proxies we run (settings.TRUSTED_PROXY_COUNT).
+
+    Each trusted proxy appends the address it saw to X-Forwarded-For, so the client is the entry
+    that many places from the right; anything further left was written by the client and is
+    ignored. With no trusted proxy the header is ignored and the peer address is the client.
+    A header shorter than the proxy chain did not come through it: the peer address is used.
+    """
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies > 0 and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",")]
+        if len(hops) >= proxies:
+            return _clean_ip(hops[-proxies])
+    return _clean_ip(request.META.get("REMOTE_ADDR"))
