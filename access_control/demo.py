@@ -63,7 +63,7 @@ def seed() -> list[str]:
         "  Test profile, made by staff       test.patient  (must choose a new password)",
         "  Front-desk tablet, forms only     noah.intake   (a kiosk: Noah's forms, nothing else)",
         "  Portal: {site}/portal/",
-        "  Walter Grimes has a pending invitation: its link is in Outbox > Emails.",
+        "  Walter Grimes has a pending invitation: its email, link included, is printed above.",
         "  Tom Nguyen (Lakeside) is blocked from the portal.",
         "  Portal Access tab: staff admin > Patients > a patient > Portal Access.",
     ]

@@ -9,16 +9,14 @@ link, while the recipient gets exactly the mail that was written.
 
 from __future__ import annotations
 
-import base64
 import html
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
+from cryptography.fernet import InvalidToken, MultiFernet
+
+from accounts.crypto import secret_box
 
 _KEY_PURPOSE = b"carelink-portal outbox sealed secrets v1"
 
@@ -35,17 +33,8 @@ class Sealed:
     sealed: str  # empty when there was nothing to hide
 
 
-def _fernet_for(secret_key: str) -> Fernet:
-    key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KEY_PURPOSE).derive(
-        secret_key.encode()
-    )
-    return Fernet(base64.urlsafe_b64encode(key))
-
-
 def _fernet() -> MultiFernet:
-    # Fallback keys let a SECRET_KEY rotation open what was sealed before it.
-    keys = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return MultiFernet([_fernet_for(str(key)) for key in keys])
+    return secret_box(purpose=_KEY_PURPOSE)
 
 
 def _marker(number: int) -> str:

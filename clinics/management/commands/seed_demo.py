@@ -21,6 +21,6 @@ class Command(BaseCommand):
         for line in lines:
             self.stdout.write(line.replace("{site}", settings.SITE_URL))
         self.stdout.write(
-            "Emails the app sends are printed here and kept in the staff admin "
-            "under Outbox > Emails."
+            "Emails the app sends are printed here, links included, and kept in the staff "
+            "admin under Outbox > Emails, where links and codes are hidden."
         )
