@@ -12,3 +12,7 @@ class AccessControlConfig(AppConfig):
             outbox_checks,  # noqa: F401  (registers its still-wanted check)
             receivers,  # noqa: F401  (connects the receivers)
         )
+        from access_control.tabs import PORTAL_ACCESS
+        from clinics.tabs import patient_tab_register
+
+        patient_tab_register(PORTAL_ACCESS)

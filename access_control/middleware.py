@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from access_control.policy import portal_is_kiosk, portal_kiosk_may_open, portal_standing
+from accounts.pages import Page, page_url
 
 SESSION_STARTED_KEY = "session_started_at"
 # Set on the request by PortalAccessRefusalMiddleware, so that pages ask no second query.
@@ -101,4 +102,5 @@ class PortalAccessRefusalMiddleware:
         if portal_kiosk_may_open(url_name=match.view_name):
             return None
         # A page, never a redirect: a refused POST changes nothing and says why.
-        return render(request, "access_control/kiosk_refused.html", status=403)
+        context = {"forms_url": page_url(Page.PORTAL_FORMS)}
+        return render(request, "access_control/kiosk_refused.html", context, status=403)

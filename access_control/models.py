@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from accounts.tokens import SingleUseToken
 
 
 class Relationship(models.TextChoices):
@@ -128,61 +128,18 @@ class PatientPortalSettings(models.Model):
         return f"Portal settings of patient {self.patient_id}"
 
 
-class RevokeReason(models.TextChoices):
-    STAFF = "staff", "Revoked by staff"
-    SUPERSEDED = "superseded", "Superseded by a newer invitation"
-    EMAIL_CHANGED = "email_changed", "The patient's email changed"
-    BLOCKED = "blocked", "The patient was blocked"
-
-
-class InvitationStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    ACCEPTED = "accepted", "Accepted"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
-    SUPERSEDED = "superseded", "Superseded"
-
-
-class PortalInvitation(models.Model):
+class PortalInvitation(SingleUseToken):
     """An emailed invitation to the portal for one patient record.
 
     Only the SHA-256 of the token is stored; the token itself exists only in the email.
     """
 
+    USED_LABEL = "Accepted"
+
     patient = models.ForeignKey(
         "clinics.Patient", on_delete=models.CASCADE, related_name="portal_invitations"
     )
     email = models.EmailField()
-    token_digest = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    revoke_reason = models.CharField(max_length=20, choices=RevokeReason.choices, blank=True)
-    superseded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
     email_message = models.ForeignKey(
         "outbox.Email",
         null=True,
@@ -197,19 +154,4 @@ class PortalInvitation(models.Model):
         indexes = [models.Index(fields=["patient", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"Invitation to {self.email} ({self.status_on(timezone.now()).label})"
-
-    def status_on(self, moment: datetime) -> InvitationStatus:
-        if self.accepted_at is not None:
-            return InvitationStatus.ACCEPTED
-        if self.revoked_at is not None:
-            if self.revoke_reason == RevokeReason.SUPERSEDED:
-                return InvitationStatus.SUPERSEDED
-            return InvitationStatus.REVOKED
-        if self.expires_at <= moment:
-            return InvitationStatus.EXPIRED
-        return InvitationStatus.PENDING
-
-    @property
-    def status(self) -> InvitationStatus:
-        return self.status_on(timezone.now())
+        return f"Invitation to {self.email} ({self.status_label})"

@@ -5,10 +5,9 @@ Registered at import, from AccessControlConfig.ready().
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from access_control.models import PortalInvitation
 from access_control.selectors import patient_is_blocked
+from accounts.tokens import TokenStatus
 from outbox.models import Email
 from outbox.wanted import still_wanted_register
 
@@ -19,12 +18,8 @@ def invitation_mail_unwanted(email: Email) -> str | None:
     )
     if invitation is None:
         return "No portal invitation refers to this email any more."
-    if invitation.revoked_at is not None:
-        return "The portal invitation was revoked or replaced by a newer one."
-    if invitation.accepted_at is not None:
-        return "The portal invitation was already accepted."
-    if invitation.expires_at <= timezone.now():
-        return "The portal invitation expired before it could be sent."
+    if invitation.status != TokenStatus.PENDING:
+        return f"The portal invitation is no longer usable ({invitation.status_label.lower()})."
     if patient_is_blocked(patient=invitation.patient):
         return "Portal access is blocked for this patient."
     return None

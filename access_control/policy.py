@@ -30,7 +30,7 @@ Manually" and the scope "Intake forms only"; whoever stands at the desk uses it,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
@@ -42,11 +42,23 @@ from access_control.models import (
 )
 from access_control.selectors import clinic_bookable_practitioners, clinic_default_practitioners
 from accounts.models import User
+from accounts.pages import Page, page_url_name
+from accounts.roles import is_signed_in
 from clinics.models import Clinic, Patient, Practitioner
-from clinics.selectors import staff_may_manage_patient
+
+if TYPE_CHECKING:
+    from accounts.roles import AnyUser
+
+STAFF_HOLD_NO_RECORDS = "Staff accounts do not hold portal records."
 
 
-def _blocked_self_grants(*, user: Any) -> QuerySet[PortalGrant]:
+def portal_account_is_staff(*, user: AnyUser) -> bool:
+    """Staff hold no portal records: a staff account is never given a grant, is never a kiosk,
+    and is refused (with its own page) wherever a record would be added to it."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_staff)
+
+
+def _blocked_self_grants(*, user: User) -> QuerySet[PortalGrant]:
     return PortalGrant.objects.filter(
         account=user,
         relationship=Relationship.SELF,
@@ -55,12 +67,12 @@ def _blocked_self_grants(*, user: Any) -> QuerySet[PortalGrant]:
     )
 
 
-def portal_grants_for(*, user: Any) -> QuerySet[PortalGrant]:
+def portal_grants_for(*, user: AnyUser) -> QuerySet[PortalGrant]:
     """The account's active grants to records that are not blocked, of any scope.
 
     Empty for anonymous users and for an account whose own record is blocked. One query.
     """
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return PortalGrant.objects.none()
     return (
         PortalGrant.objects.filter(account=user, revoked_at__isnull=True)
@@ -69,13 +81,13 @@ def portal_grants_for(*, user: Any) -> QuerySet[PortalGrant]:
     )
 
 
-def portal_patients_for(*, user: Any) -> QuerySet[Patient]:
+def portal_patients_for(*, user: AnyUser) -> QuerySet[Patient]:
     """The records this account may open in the portal: documents, appointments, profile."""
     grants = portal_grants_for(user=user).filter(scope=GrantScope.FULL)
     return Patient.objects.filter(pk__in=grants.values("patient_id"))
 
 
-def portal_form_patients_for(*, user: Any) -> QuerySet[Patient]:
+def portal_form_patients_for(*, user: AnyUser) -> QuerySet[Patient]:
     """The records whose forms this account may fill in: full and forms-only grants."""
     return Patient.objects.filter(pk__in=portal_grants_for(user=user).values("patient_id"))
 
@@ -84,12 +96,12 @@ def _blocked_message(clinic: Clinic) -> str:
     return f"Your portal access is not available. Please contact {clinic.contact_line}."
 
 
-def portal_access_refusal(user: Any) -> str | None:
+def portal_access_refusal(user: AnyUser) -> str | None:
     """The neutral message for an account whose own record is blocked; None when it may enter.
 
     Also the sign-in hook named in settings.SIGN_IN_REFUSAL_HOOKS.
     """
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return None
     grant = _blocked_self_grants(user=user).select_related("patient__clinic").first()
     if grant is None:
@@ -97,12 +109,12 @@ def portal_access_refusal(user: Any) -> str | None:
     return _blocked_message(grant.patient.clinic)
 
 
-def _intake_grants(*, user: Any) -> QuerySet[PortalGrant]:
+def _intake_grants(*, user: User) -> QuerySet[PortalGrant]:
     """Every forms-only grant the account was given, revoked or not."""
     return PortalGrant.objects.filter(account=user, scope=GrantScope.FORMS_ONLY)
 
 
-def _full_grants(*, user: Any) -> QuerySet[PortalGrant]:
+def _full_grants(*, user: User) -> QuerySet[PortalGrant]:
     return PortalGrant.objects.filter(account=user, scope=GrantScope.FULL, revoked_at__isnull=True)
 
 
@@ -114,9 +126,9 @@ class PortalStanding:
     kiosk: bool
 
 
-def portal_standing(*, user: Any) -> PortalStanding:
+def portal_standing(*, user: AnyUser) -> PortalStanding:
     """The account's standing for this request: one query (two when it is refused)."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return PortalStanding(refusal=None, kiosk=False)
     row = (
         User.objects.filter(pk=user.pk)
@@ -134,34 +146,30 @@ def portal_standing(*, user: Any) -> PortalStanding:
     refusal = None
     if row["blocked_clinic_id"] is not None:
         refusal = _blocked_message(Clinic.objects.get(pk=row["blocked_clinic_id"]))
-    kiosk = not user.is_staff and bool(row["intake"]) and not row["full"]
+    kiosk = not portal_account_is_staff(user=user) and bool(row["intake"]) and not row["full"]
     return PortalStanding(refusal=refusal, kiosk=kiosk)
 
 
-def portal_is_kiosk(*, user: Any) -> bool:
+def portal_is_kiosk(*, user: AnyUser | None) -> bool:
     """Whether this is an intake-tablet account: given forms-only access, no full access."""
-    if not getattr(user, "is_authenticated", False) or user.is_staff:
+    if not is_signed_in(user) or portal_account_is_staff(user=user):
         return False
     return _intake_grants(user=user).exists() and not _full_grants(user=user).exists()
 
 
-# The pages a kiosk may open, by URL name; every other page refuses it (deny by default).
-_KIOSK_PAGES = frozenset(
-    {
-        "home",
-        "portal:home",
-        "portal_care:forms",
-        "portal_care:form",
-        "access_control:invitation_accept",
-        "account_login",
-        "account_logout",
-    }
+# The pages a kiosk may open; every other page refuses it (deny by default). The portal's own
+# pages are asked for by purpose (accounts.pages), so this app names no URL of the portal's.
+_KIOSK_URL_NAMES = frozenset(
+    {"home", "access_control:invitation_accept", "account_login", "account_logout"}
 )
+_KIOSK_PORTAL_PAGES = (Page.PORTAL_HOME, Page.PORTAL_FORMS, Page.PORTAL_FORM)
 
 
 def portal_kiosk_may_open(*, url_name: str) -> bool:
     """Whether a kiosk may open the page of this URL name (its forms and signing out)."""
-    return url_name in _KIOSK_PAGES
+    return url_name in _KIOSK_URL_NAMES or any(
+        url_name == page_url_name(page) for page in _KIOSK_PORTAL_PAGES
+    )
 
 
 KIOSK_LINK_REFUSAL = (
@@ -170,13 +178,13 @@ KIOSK_LINK_REFUSAL = (
 )
 
 
-def portal_link_refusal(*, user: Any, patient: Patient | None = None) -> str | None:
+def portal_link_refusal(*, user: AnyUser, patient: Patient | None = None) -> str | None:
     """Why this account may not add a record with a Medical Access Code or Link (the record,
     when known); None when it may."""
-    if not getattr(user, "is_authenticated", False):
+    if not is_signed_in(user):
         return "Please sign in to add a record to your portal account."
-    if user.is_staff:
-        return "Staff accounts do not hold portal records."
+    if portal_account_is_staff(user=user):
+        return STAFF_HOLD_NO_RECORDS
     if portal_is_kiosk(user=user):
         return KIOSK_LINK_REFUSAL
     if (
@@ -191,9 +199,12 @@ def portal_link_refusal(*, user: Any, patient: Patient | None = None) -> str | N
     return None
 
 
-def portal_invitation_refusal(*, user: Any, patient: Patient) -> str | None:
+def portal_invitation_refusal(*, user: User, patient: Patient) -> str | None:
     """Why this signed-in account may not accept a portal invitation for the record; None
-    when it may. A kiosk accepts only an invitation for a record it holds forms-only."""
+    when it may. Staff hold no records; a kiosk accepts only an invitation for a record it
+    holds forms-only."""
+    if portal_account_is_staff(user=user):
+        return STAFF_HOLD_NO_RECORDS
     if not portal_is_kiosk(user=user):
         return None
     if _intake_grants(user=user).filter(patient=patient, revoked_at__isnull=True).exists():
@@ -201,15 +212,6 @@ def portal_invitation_refusal(*, user: Any, patient: Patient) -> str | None:
     return (
         "This account is for filling in intake forms at the clinic only, so it cannot add "
         "records. Sign out and accept the invitation with your own portal account."
-    )
-
-
-def staff_may_manage(*, user: Any, patient: Patient) -> bool:
-    """Whether this member of staff may change the patient's portal access."""
-    if not getattr(user, "is_authenticated", False) or not user.is_staff:
-        return False
-    return bool(user.has_perm("clinics.change_patient")) and staff_may_manage_patient(
-        user=user, patient=patient
     )
 
 
@@ -229,7 +231,7 @@ def available_practitioners_for(*, patient: Patient) -> QuerySet[Practitioner]:
     return bookable.filter(Exists(chosen.filter(practitioner_id=OuterRef("pk"))))
 
 
-def portal_may_book(*, user: Any, patient: Patient, practitioner: Practitioner) -> bool:
+def portal_may_book(*, user: AnyUser, patient: Patient, practitioner: Practitioner) -> bool:
     """Whether this account may book an appointment for this record with this practitioner."""
     return (
         portal_patients_for(user=user).filter(pk=patient.pk).exists()

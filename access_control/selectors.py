@@ -11,14 +11,13 @@ from django.utils import timezone
 
 from access_control.models import (
     ClinicPortalSettings,
-    InvitationStatus,
     PatientPortalSettings,
     PortalGrant,
     PortalInvitation,
     Relationship,
 )
 from accounts.models import User
-from accounts.tokens import token_digest
+from accounts.tokens import SingleUseTokenQuerySet, TokenStatus
 from clinics.models import Patient, Practitioner, PractitionerClinic
 
 
@@ -48,24 +47,13 @@ def patient_is_blocked(*, patient: Patient) -> bool:
     return PatientPortalSettings.objects.filter(patient_id=patient.pk, blocked=True).exists()
 
 
-def invitations_pending(*, patient: Patient) -> QuerySet[PortalInvitation]:
-    return PortalInvitation.objects.filter(
-        patient=patient,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    )
+def invitations_pending(*, patient: Patient) -> SingleUseTokenQuerySet[PortalInvitation]:
+    return PortalInvitation.objects.filter(patient=patient).usable()
 
 
 def invitation_by_token(*, token: str) -> PortalInvitation | None:
     """The invitation carrying this token, whatever its state."""
-    if not token:
-        return None
-    return (
-        PortalInvitation.objects.select_related("patient__clinic")
-        .filter(token_digest=token_digest(token))
-        .first()
-    )
+    return PortalInvitation.objects.select_related("patient__clinic").with_token(token).first()
 
 
 def invitation_usable(*, token: str) -> PortalInvitation | None:
@@ -74,7 +62,7 @@ def invitation_usable(*, token: str) -> PortalInvitation | None:
     Reading never uses the invitation up.
     """
     invitation = invitation_by_token(token=token)
-    if invitation is None or invitation.status != InvitationStatus.PENDING:
+    if invitation is None or invitation.status != TokenStatus.PENDING:
         return None
     if patient_is_blocked(patient=invitation.patient):
         return None
@@ -111,13 +99,11 @@ def portal_access_overview(*, patient: Patient) -> PortalAccessOverview:
     )
     invitations = list(
         PortalInvitation.objects.filter(patient=patient).select_related(
-            "created_by", "accepted_by", "revoked_by"
+            "created_by", "used_by", "revoked_by"
         )
     )
     now = timezone.now()
-    pending = next(
-        (inv for inv in invitations if inv.status_on(now) == InvitationStatus.PENDING), None
-    )
+    pending = next((inv for inv in invitations if inv.status_on(now) == TokenStatus.PENDING), None)
     if blocked:
         status = PortalStatus.BLOCKED
     elif grants:
@@ -140,6 +126,13 @@ def portal_access_overview(*, patient: Patient) -> PortalAccessOverview:
 def sign_in_name_taken(*, name: str) -> bool:
     """Whether an account signs in with this name or address, as its email or its username."""
     return User.objects.filter(Q(email=name) | Q(username=name)).exists()
+
+
+def portal_grant_held(*, account: User, patient: Patient) -> PortalGrant | None:
+    """The account's active grant to the record, of any scope, if it holds one."""
+    return PortalGrant.objects.filter(
+        account=account, patient=patient, revoked_at__isnull=True
+    ).first()
 
 
 def account_has_own_record(*, account: User) -> bool:

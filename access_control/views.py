@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,7 +28,9 @@ from access_control.services import (
     invitation_accept_new_account,
 )
 from access_control.services import invitation_accept as invitation_accept_service
+from accounts.http import sign_in_created_account
 from accounts.models import normalize_email_address
+from accounts.pages import Page, page_url
 from accounts.roles import signed_in_user
 
 
@@ -57,7 +59,7 @@ def _welcome(request: HttpRequest, invitation: PortalInvitation) -> HttpResponse
         f"Welcome! {invitation.patient.display_name}'s record from "
         f"{invitation.patient.clinic.name} is now in your portal.",
     )
-    return redirect("portal:home")
+    return redirect(page_url(Page.PORTAL_HOME))
 
 
 def _accept_signed_in(
@@ -90,6 +92,8 @@ def _accept_signed_in(
     return render(request, "access_control/invitation_confirm.html", {**context, "form": form})
 
 
+# Reached from an email before anyone signs in; the token is the key.
+@login_not_required
 @never_cache
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = invitation_usable(token=token)
@@ -112,7 +116,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, grant.account, backend="django.contrib.auth.backends.ModelBackend")
+            sign_in_created_account(request, account=grant.account)
             return _welcome(request, invitation)
     context = {"invitation": invitation, "clinic": invitation.patient.clinic, "form": form}
     return render(request, "access_control/invitation_accept.html", context)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -16,12 +16,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from accounts.crypto import secret_box
 from accounts.http import client_ip
 from accounts.roles import user_home_url
 from outbox.services import email_queue
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def sign_in_refusal(user: Any) -> str | None:
+
+def sign_in_refusal(user: User) -> str | None:
     """The first message of settings.SIGN_IN_REFUSAL_HOOKS refusing this user, if any.
 
     Apps above accounts (access_control: a blocked patient) refuse sign-ins through these hooks,
@@ -132,11 +136,21 @@ class AccountAdapter(DefaultAccountAdapter):
         return None
 
 
+_MFA_KEY_PURPOSE = b"carelink-portal mfa secrets v1"
+
+
 class MfaAdapter(DefaultMFAAdapter):
     """Authenticator apps and security keys name the product and SITE_URL, not the Host header."""
 
     def _get_site_name(self) -> str:
         return str(settings.PRODUCT_NAME)
+
+    # The TOTP key and recovery-code seed are stored encrypted, never in the clear.
+    def encrypt(self, text: str) -> str:
+        return secret_box(purpose=_MFA_KEY_PURPOSE).encrypt(text.encode()).decode()
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return secret_box(purpose=_MFA_KEY_PURPOSE).decrypt(encrypted_text.encode()).decode()
 
     def get_public_key_credential_rp_entity(self) -> dict[str, str]:
         return {

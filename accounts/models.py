@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
@@ -123,3 +124,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def sign_in_name(self) -> str:
         return self.username or self.email or ""
+
+
+def user_reference(help_text: str = "") -> models.ForeignKey[User | None, User | None]:
+    """Who did something; kept empty if that account is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=help_text,
+    )

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.mfa.models import Authenticator
 from django.db import transaction
 
+from accounts.events import AccountEvent
 from accounts.models import User
 from audit.services import audit_record
 
@@ -14,14 +13,16 @@ def user_password_changed_by_owner(*, user: User) -> None:
     if user.must_change_password:
         user.must_change_password = False
         user.save(update_fields=["must_change_password"])
-    audit_record(actor=user, action="account.password_changed", target=user)
+    audit_record(actor=user, action=AccountEvent.PASSWORD_CHANGED, target=user)
 
 
-def user_second_factor_changed(*, user: Any, authenticator: Authenticator, change: str) -> None:
-    """The owner added, removed or renewed a second factor (`change`: added, removed, reset)."""
+def user_second_factor_changed(
+    *, user: User, authenticator: Authenticator, event: AccountEvent
+) -> None:
+    """The owner added, removed or renewed a second factor (`event` says which)."""
     audit_record(
         actor=user,
-        action=f"account.second_factor_{change}",
+        action=event,
         target=user,
         details={"type": authenticator.type},
     )
@@ -35,7 +36,7 @@ def authenticator_remove(*, actor: User, authenticator: Authenticator) -> None:
     authenticator.delete()
     audit_record(
         actor=actor,
-        action="account.second_factor_removed_by_admin",
+        action=AccountEvent.SECOND_FACTOR_REMOVED_BY_ADMIN,
         target=owner,
         details={"type": kind},
     )

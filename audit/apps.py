@@ -9,5 +9,7 @@ class AuditConfig(AppConfig):
 
     def ready(self) -> None:
         from audit import receivers
+        from audit.events import audit_actions_discover
 
+        audit_actions_discover()
         receivers.connect()

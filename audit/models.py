@@ -5,6 +5,8 @@ from typing import Any, ClassVar
 from django.conf import settings
 from django.db import models
 
+from audit.events import audit_action_choices
+
 
 class AuditLogIsAppendOnly(Exception):
     """Raised on any attempt to change or remove a recorded audit event."""
@@ -29,7 +31,7 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    action = models.CharField(max_length=80, db_index=True)
+    action = models.CharField(max_length=80, db_index=True, choices=audit_action_choices)
     patient = models.ForeignKey(
         "clinics.Patient",
         null=True,

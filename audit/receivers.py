@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -20,15 +20,19 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_init, post_save
 
+from accounts.events import AccountEvent
 from audit.context import current_actor
 from audit.services import audit_record
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 RIGHTS_FIELDS = ("is_staff", "is_superuser", "is_active")
 _SNAPSHOT = "_audit_snapshot"
 _LOGIN_KEYS = ("email", "username", "login")
 
 
-def _request_actor() -> Any | None:
+def _request_actor() -> User | None:
     actor = current_actor.get()
     return actor if getattr(actor, "is_authenticated", False) else None
 
@@ -43,13 +47,13 @@ def _remember(sender: Any, instance: Any, **kwargs: Any) -> None:
     setattr(instance, _SNAPSHOT, _snapshot(instance))
 
 
-def _password_event(instance: Any, actor: Any) -> None:
+def _password_event(instance: User, actor: User | None) -> None:
     by = "system" if actor is None else "owner" if actor.pk == instance.pk else "another user"
     audit_record(
         actor=actor,
-        action="account.password_set"
+        action=AccountEvent.PASSWORD_SET
         if instance.has_usable_password()
-        else "account.password_removed",
+        else AccountEvent.PASSWORD_REMOVED,
         target=instance,
         details={"by": by},
     )
@@ -69,7 +73,9 @@ def _record_account_changes(sender: Any, instance: Any, created: bool, **kwargs:
         and not (created and field == "is_active")
     }
     if rights:
-        audit_record(actor=actor, action="account.rights_changed", target=instance, details=rights)
+        audit_record(
+            actor=actor, action=AccountEvent.RIGHTS_CHANGED, target=instance, details=rights
+        )
     # A new password is set with set_password(), which keeps the raw value until the save; a
     # re-hash on sign-in (same password, stronger hasher) clears it first, and is not an event.
     password_changed = "password" in after and before.get("password") != after["password"]
@@ -106,7 +112,9 @@ def _record_membership_changes(
     for user in users:
         audit_record(
             actor=_request_actor(),
-            action=f"account.{kind}_changed",
+            action=AccountEvent.GROUPS_CHANGED
+            if kind == "groups"
+            else AccountEvent.PERMISSIONS_CHANGED,
             target=user,
             details={verb: names},
         )
@@ -125,7 +133,7 @@ def _membership_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    audit_record(actor=user, action="account.signed_in", target=user)
+    audit_record(actor=user, action=AccountEvent.SIGNED_IN, target=user)
 
 
 def login_fingerprint(login: str) -> str:
@@ -146,7 +154,7 @@ def _sign_in_failed(
     )
     audit_record(
         actor=None,
-        action="account.sign_in_failed",
+        action=AccountEvent.SIGN_IN_FAILED,
         target=account,
         details={"account_known": account is not None}
         if account is not None

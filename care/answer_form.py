@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
 
 from care.models import FieldKind, FormAnswer, FormField
 
@@ -26,8 +27,16 @@ def _signature_name(field: FormField) -> str:
     return f"q{field.pk}_signature"
 
 
+def _label(field: FormField) -> str:
+    """The question, starred when the smart form needs it to submit (the form field itself is
+    required only on submitting, so that saving progress can leave it empty)."""
+    if not field.required:
+        return field.label
+    return format_html('{} <span class="required" aria-label="required">*</span>', field.label)
+
+
 def _form_field(field: FormField, required: bool) -> forms.Field:
-    common: dict[str, Any] = {"label": field.label, "help_text": field.help_text}
+    common: dict[str, Any] = {"label": _label(field), "help_text": field.help_text}
     kind = field.kind
     if kind == FieldKind.SHORT_TEXT:
         return forms.CharField(max_length=300, required=required, **common)
@@ -76,6 +85,8 @@ def _as_json(value: Any) -> Any:
 
 class AnswerForm(forms.Form):
     """The questions of a smart form, with the answers given so far as initial values."""
+
+    label_suffix = ""
 
     def __init__(
         self,

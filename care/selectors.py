@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Case, F, Prefetch, QuerySet, When
 
@@ -25,10 +25,13 @@ from care.slots import clinic_care_settings, clinic_today
 from clinics.models import Patient
 from clinics.selectors import clinics_for_staff
 
+if TYPE_CHECKING:
+    from accounts.roles import AnyUser
+
 PatientsIn = QuerySet[Patient] | Iterable[Patient]
 
 
-def form_templates_for_staff(*, user: Any) -> QuerySet[FormTemplate]:
+def form_templates_for_staff(*, user: AnyUser) -> QuerySet[FormTemplate]:
     """The smart forms of the staff member's clinics."""
     return FormTemplate.objects.filter(clinic__in=clinics_for_staff(user=user))
 

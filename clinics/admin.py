@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from accounts.roles import signed_in_user
 from audit.models import AuditEvent
 from clinics.admin_scope import ClinicScopedAdmin, ClinicScopedInline
+from clinics.forms import ClinicAdminForm, PatientAdminForm
 from clinics.models import Clinic, ClinicMembership, Patient, Practitioner, PractitionerClinic
 from clinics.selectors import patient_search
 from clinics.services import (
@@ -19,6 +20,7 @@ from clinics.services import (
     practitioner_shared_change_refusal,
     practitioner_update,
 )
+from clinics.tabs import PatientPageMixin
 from outbox.models import Email
 from outbox.services import EmailResendRefused, email_resend
 
@@ -36,15 +38,20 @@ class MembershipInline(ClinicScopedInline):
 @admin.register(Clinic)
 class ClinicAdmin(ClinicScopedAdmin):
     clinic_lookup = "pk"
-    list_display = ("name", "phone", "email", "city", "time_zone")
+    form = ClinicAdminForm
+    list_display = ("name", "phone_shown", "email", "city", "time_zone")
     search_fields = ("name", "city", "email")
     fieldsets = (
-        (None, {"fields": ("name", "phone", "email", "time_zone")}),
+        (None, {"fields": ("name", ("phone", "phone_region"), "email", "time_zone")}),
         (
             "Address",
             {"fields": ("address_line1", "address_line2", "city", "region", "postal_code")},
         ),
     )
+
+    @admin.display(description="phone", ordering="phone")
+    def phone_shown(self, obj: Clinic) -> str:
+        return obj.phone_display
 
     def get_inlines(self, request: HttpRequest, obj: Any = None) -> list[Any]:
         return [MembershipInline] if request.user.is_superuser else []
@@ -83,7 +90,7 @@ class PractitionerAdmin(ClinicScopedAdmin):
     def _refusal(self, request: HttpRequest, obj: Practitioner | None) -> str | None:
         if obj is None or obj.pk is None:
             return None
-        return practitioner_shared_change_refusal(actor=request.user, practitioner=obj)
+        return practitioner_shared_change_refusal(actor=signed_in_user(request), practitioner=obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         # Details shared with a clinic the staff member does not run are shown, not offered.
@@ -142,7 +149,8 @@ def revoked_message(revoked: list[str]) -> str:
 
 
 @admin.register(Patient)
-class PatientAdmin(ClinicScopedAdmin):
+class PatientAdmin(PatientPageMixin, ClinicScopedAdmin):
+    form = PatientAdminForm
     list_display = (
         "last_name",
         "first_name",
@@ -210,7 +218,17 @@ class ReadOnlyLogAdmin(ClinicScopedAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyLogAdmin):
-    list_display = ("occurred_at", "action", "actor", "patient", "object_type", "ip_address")
+    # `action` has the events' choices, so it shows as its label; the stored code is beside it.
+    list_display = (
+        "occurred_at",
+        "action",
+        "action_code",
+        "actor",
+        "patient",
+        "object_type",
+        "ip_address",
+    )
+    readonly_fields = ("action_code",)
     list_filter = (
         "action",
         ("actor", admin.RelatedOnlyFieldListFilter),
@@ -219,6 +237,10 @@ class AuditEventAdmin(ReadOnlyLogAdmin):
     search_fields = ("action", "actor__email", "patient__last_name", "patient__first_name")
     list_select_related = ("actor", "patient")
     date_hierarchy = "occurred_at"
+
+    @admin.display(description="Code", ordering="action")
+    def action_code(self, obj: AuditEvent) -> str:
+        return obj.action
 
 
 @admin.register(Email)

@@ -7,17 +7,23 @@ clinics is a 404, so the admin never confirms that it exists.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.contrib import admin
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
+from accounts.roles import signed_in_user
+from audit.events import AuditAction
 from clinics.models import Clinic, Patient, Practitioner
 from clinics.selectors import clinics_for_staff, patients_for_staff, practitioners_for_staff
+from clinics.services import clinic_settings_save
+
+if TYPE_CHECKING:
+    from accounts.roles import AnyUser
 
 
-def _scoped_choices(model: type[Model], user: Any) -> QuerySet[Any] | None:
+def _scoped_choices(model: type[Model], user: AnyUser) -> QuerySet[Any] | None:
     if model is Clinic:
         return clinics_for_staff(user=user)
     if model is Patient:
@@ -70,3 +76,26 @@ class ClinicScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
 class ClinicScopedInline(ScopedChoicesMixin, admin.TabularInline):
     pass
+
+
+class ClinicSettingsAdmin(ClinicScopedAdmin):
+    """A clinic's row of one app's settings: one row a clinic, never deleted, saved through
+    clinic_settings_save with the app's `audit_action`."""
+
+    audit_action: ClassVar[AuditAction]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return ("clinic",) if obj is not None else ()
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = clinic_settings_save(
+            model=type(obj),
+            clinic=obj.clinic,
+            changes={name: getattr(obj, name) for name in form.cleaned_data if name != "clinic"},
+            action=self.audit_action,
+            actor=signed_in_user(request),
+        )
+        obj.pk = saved.pk

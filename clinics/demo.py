@@ -67,7 +67,7 @@ def seed_clinics() -> DemoClinics:
     superuser = _user(email="admin@example.com", first="Avery", last="Admin", superuser=True)
     northside = _clinic(
         name="Northside Family Clinic",
-        phone="(555) 010-2000",
+        phone="(201) 555-0100",
         email="hello@northside.example",
         address_line1="120 Maple Avenue",
         city="Springfield",
@@ -77,7 +77,7 @@ def seed_clinics() -> DemoClinics:
     )
     lakeside = _clinic(
         name="Lakeside Health Centre",
-        phone="(555) 010-3000",
+        phone="(201) 555-0101",
         email="care@lakeside.example",
         address_line1="8 Harbor Road",
         city="Madison",
@@ -111,7 +111,7 @@ def seed_clinics() -> DemoClinics:
 
     family = {
         "email": "laura.bennett@example.com",
-        "phone": "(555) 201-4455",
+        "phone": "(201) 555-0102",
         "address_line1": "42 Elm Street",
         "city": "Springfield",
         "region": "IL",
@@ -148,7 +148,7 @@ def seed_clinics() -> DemoClinics:
         born=date(1941, 11, 30),
         sex=Sex.MALE,
         email="walter.grimes@example.com",
-        phone="(555) 201-9001",
+        phone="(201) 555-0103",
     )
     _patient(
         clinic=northside,
@@ -166,7 +166,7 @@ def seed_clinics() -> DemoClinics:
         born=date(1979, 6, 17),
         sex=Sex.FEMALE,
         email="priya.shah@example.com",
-        phone="(555) 301-1212",
+        phone="(201) 555-0104",
     )
     _patient(
         clinic=lakeside,

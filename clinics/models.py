@@ -7,7 +7,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
+from phonenumber_field.modelfields import PhoneNumberField
 
+from clinics.phones import phone_display, phone_region_default, validate_phone_region
 from clinics.validators import validate_npi
 
 TIME_ZONE_CHOICES = [(name, name) for name in sorted(zoneinfo.available_timezones())]
@@ -31,7 +33,14 @@ class Address(models.Model):
 
 class Clinic(Address):
     name = models.CharField(max_length=200)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = PhoneNumberField(blank=True)
+    phone_region = models.CharField(
+        "phone numbers' country",
+        max_length=2,
+        default=phone_region_default,
+        validators=[validate_phone_region],
+        help_text="Two letters (US, GB, …): numbers typed without a country code are from here.",
+    )
     email = models.EmailField(blank=True)
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="UTC")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -44,7 +53,11 @@ class Clinic(Address):
 
     @property
     def contact_line(self) -> str:
-        return f"{self.name}, {self.phone}" if self.phone else self.name
+        return f"{self.name}, {self.phone_display}" if self.phone else self.name
+
+    @property
+    def phone_display(self) -> str:
+        return phone_display(self.phone, region=self.phone_region)
 
 
 class StaffRole(models.TextChoices):
@@ -156,7 +169,7 @@ class Patient(Address):
     email = models.EmailField(
         "email on file", blank=True, help_text="Portal invitations and access links go here."
     )
-    phone = models.CharField(max_length=40, blank=True)
+    phone = PhoneNumberField(blank=True)
     is_test_profile = models.BooleanField(
         "test profile", default=False, help_text="For training and for checking the portal."
     )
@@ -182,6 +195,10 @@ class Patient(Address):
     def display_name(self) -> str:
         first = self.preferred_name or self.first_name
         return f"{first} {self.last_name}"
+
+    @property
+    def phone_display(self) -> str:
+        return phone_display(self.phone, region=self.clinic.phone_region)
 
     @property
     def short_name(self) -> str:

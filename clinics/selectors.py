@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
 from clinics.models import Clinic, Patient, Practitioner, StaffRole
 
+if TYPE_CHECKING:
+    from accounts.roles import AnyUser
+
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y", "%m-%d-%Y")
 
 
-def clinics_for_staff(*, user: Any) -> QuerySet[Clinic]:
+def clinics_for_staff(*, user: AnyUser) -> QuerySet[Clinic]:
     if user.is_superuser:
         return Clinic.objects.all()
     if not user.is_authenticated or not user.is_staff:
@@ -20,13 +24,20 @@ def clinics_for_staff(*, user: Any) -> QuerySet[Clinic]:
     return Clinic.objects.filter(memberships__user=user)
 
 
-def patients_for_staff(*, user: Any) -> QuerySet[Patient]:
+def patients_single_clinic(*, patients: Iterable[Patient]) -> Clinic | None:
+    """The clinic of these records when they all belong to the same one, else None (none, or
+    several clinics)."""
+    by_id = {patient.clinic_id: patient for patient in patients}
+    return next(iter(by_id.values())).clinic if len(by_id) == 1 else None
+
+
+def patients_for_staff(*, user: AnyUser) -> QuerySet[Patient]:
     if user.is_superuser:
         return Patient.objects.all()
     return Patient.objects.filter(clinic__in=clinics_for_staff(user=user))
 
 
-def practitioners_for_staff(*, user: Any) -> QuerySet[Practitioner]:
+def practitioners_for_staff(*, user: AnyUser) -> QuerySet[Practitioner]:
     if user.is_superuser:
         return Practitioner.objects.all()
     return Practitioner.objects.filter(
@@ -36,7 +47,13 @@ def practitioners_for_staff(*, user: Any) -> QuerySet[Practitioner]:
     )
 
 
-def staff_may_manage_patient(*, user: Any, patient: Patient) -> bool:
+def staff_may_manage_patient(*, user: AnyUser, patient: Patient) -> bool:
+    """The staff rule every tab of the patient page asks: staff of the patient's clinic (or a
+    superuser) who may change patient records. Viewing alone opens the General tab only."""
+    if not getattr(user, "is_authenticated", False) or not user.is_staff:
+        return False
+    if not user.has_perm("clinics.change_patient"):
+        return False
     return clinics_for_staff(user=user).filter(pk=patient.clinic_id).exists()
 
 
@@ -69,7 +86,7 @@ def patient_search(*, queryset: QuerySet[Patient], query: str) -> QuerySet[Patie
     return queryset.filter(condition)
 
 
-def practitioner_clinics_beyond_reach(*, user: Any, practitioner: Practitioner) -> list[Clinic]:
+def practitioner_clinics_beyond_reach(*, user: AnyUser, practitioner: Practitioner) -> list[Clinic]:
     """The clinics of `practitioner` where `user` may not change the practitioner's shared details.
 
     A practitioner's name, NPI, email and online booking are the same at every clinic where they

@@ -2,17 +2,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.dispatch import Signal
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import group_for_staff_role
+from audit.events import AuditAction
 from audit.services import audit_record
+from clinics.events import ClinicEvent
 from clinics.models import (
     Clinic,
     ClinicMembership,
@@ -37,7 +40,7 @@ def clinic_staff_add(
     user.groups.add(Group.objects.get(name=group_for_staff_role(role)))
     audit_record(
         actor=actor,
-        action="clinic.staff_added",
+        action=ClinicEvent.STAFF_ADDED,
         target=membership,
         details={"clinic": clinic.pk, "user": user.pk, "role": str(role)},
     )
@@ -68,7 +71,7 @@ def patient_save(
     patient.save()
     audit_record(
         actor=actor,
-        action="patient.created" if creating else "patient.updated",
+        action=ClinicEvent.PATIENT_CREATED if creating else ClinicEvent.PATIENT_UPDATED,
         patient=patient,
         target=patient,
         details={} if creating else {"fields": sorted(changed_fields or [])},
@@ -116,7 +119,7 @@ def practitioner_clinic_create(
     combination = PractitionerClinic.objects.create(practitioner=practitioner, clinic=clinic)
     audit_record(
         actor=actor,
-        action="practitioner_clinic.created",
+        action=ClinicEvent.PRACTITIONER_CLINIC_CREATED,
         target=combination,
         details={"clinic": clinic.pk, "practitioner": practitioner.pk},
     )
@@ -138,7 +141,7 @@ def practitioner_clinic_update(
         clinic.save(update_fields=changed)
         audit_record(
             actor=actor,
-            action="practitioner_clinic.updated",
+            action=ClinicEvent.PRACTITIONER_CLINIC_UPDATED,
             target=practitioner_clinic,
             details={"clinic": clinic.pk, "fields": changed},
         )
@@ -154,7 +157,9 @@ def practitioner_clinic_archive(
     practitioner_clinic.save(update_fields=["archived_at"])
     audit_record(
         actor=actor,
-        action="practitioner_clinic.archived" if archived else "practitioner_clinic.restored",
+        action=ClinicEvent.PRACTITIONER_CLINIC_ARCHIVED
+        if archived
+        else ClinicEvent.PRACTITIONER_CLINIC_RESTORED,
         target=practitioner_clinic,
         details={"clinic": practitioner_clinic.clinic_id},
     )
@@ -201,7 +206,7 @@ def practitioner_account_attach(
         practitioner.save(update_fields=["user"])
     audit_record(
         actor=actor,
-        action="practitioner.account_attached",
+        action=ClinicEvent.PRACTITIONER_ACCOUNT_ATTACHED,
         target=practitioner,
         details={"user": user.pk},
     )
@@ -221,7 +226,7 @@ PRACTITIONER_SHARED_FIELDS = (
 )
 
 
-def practitioner_shared_change_refusal(*, actor: Any, practitioner: Practitioner) -> str | None:
+def practitioner_shared_change_refusal(*, actor: User, practitioner: Practitioner) -> str | None:
     """Why `actor` may not change the practitioner's shared details, or None when they may."""
     beyond = practitioner_clinics_beyond_reach(user=actor, practitioner=practitioner)
     if not beyond:
@@ -241,7 +246,7 @@ def practitioner_create(*, actor: User | None, practitioner: Practitioner) -> Pr
     practitioner.save()
     audit_record(
         actor=actor,
-        action="practitioner.created",
+        action=ClinicEvent.PRACTITIONER_CREATED,
         target=practitioner,
         details={field: getattr(practitioner, field) for field in PRACTITIONER_SHARED_FIELDS},
     )
@@ -278,7 +283,7 @@ def practitioner_update(
     locked.save(update_fields=sorted(changed))
     audit_record(
         actor=actor,
-        action="practitioner.updated",
+        action=ClinicEvent.PRACTITIONER_UPDATED,
         target=locked,
         details={
             "changes": {field: [old, new] for field, (old, new) in sorted(changed.items())},
@@ -288,3 +293,29 @@ def practitioner_update(
         },
     )
     return locked
+
+
+SettingsRow = TypeVar("SettingsRow", bound=Model)
+
+
+@transaction.atomic
+def clinic_settings_save(
+    *,
+    model: type[SettingsRow],
+    clinic: Clinic,
+    changes: Mapping[str, Any],
+    action: AuditAction,
+    actor: User,
+) -> SettingsRow:
+    """Saves a clinic's row of an app's settings (each app keeps one row a clinic, with a
+    `clinic` one-to-one): the row is made on first save, validated, and audited as `action`."""
+    # Locked, so two staff saving at once leave one row with the last choice.
+    row = model._default_manager.select_for_update().filter(clinic=clinic).first()
+    if row is None:
+        row = model(clinic=clinic)
+    for field, value in changes.items():
+        setattr(row, field, value)
+    row.full_clean()
+    row.save()
+    audit_record(actor=actor, action=action, target=row, details={"clinic": clinic.pk, **changes})
+    return row

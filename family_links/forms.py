@@ -57,7 +57,7 @@ class AccessCodeForm(LinkConfirmForm):
             attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}
         ),
     )
-    field_order = ["code", "date_of_birth", "relationship"]
+    field_order = ["code", "relationship", "date_of_birth"]
 
     def clean_code(self) -> str:
         code = code_normalize(self.cleaned_data["code"])

@@ -3,26 +3,14 @@ families keep up to date in the portal."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
 
-from accounts.models import User
+from accounts.models import user_reference
+from accounts.tokens import SingleUseToken
+from clinics.phones import phone_display
 from outbox.models import Email
-
-
-def _user_reference(help_text: str = "") -> models.ForeignKey[User | None, User | None]:
-    """Who did something; kept empty if that account is deleted."""
-    return models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=help_text,
-    )
 
 
 def _email_reference(help_text: str) -> models.ForeignKey[Email | None, Email | None]:
@@ -36,49 +24,24 @@ def _email_reference(help_text: str) -> models.ForeignKey[Email | None, Email | 
     )
 
 
-class AccessLinkStatus(models.TextChoices):
-    PENDING = "pending", "Pending"
-    REDEEMED = "redeemed", "Linked"
-    EXPIRED = "expired", "Expired"
-    REVOKED = "revoked", "Revoked"
-    SUPERSEDED = "superseded", "Superseded"
-    LOCKED = "locked", "Locked"
-
-
-class LinkRevokeReason(models.TextChoices):
-    STAFF = "staff", "Revoked by staff"
-    SUPERSEDED = "superseded", "Superseded by a newer link"
-    EMAIL_CHANGED = "email_changed", "The patient's email changed"
-    BLOCKED = "blocked", "The patient was blocked"
-
-
-class AccessLink(models.Model):
+class AccessLink(SingleUseToken):
     """A Medical Access Link for one patient record, and its short Medical Access Code.
 
-    Redeeming either adds the record to the signed-in portal account. Only digests are stored:
-    the SHA-256 of the link's token, and a keyed hash of the code.
+    Redeeming either adds the record to the signed-in portal account (its `used_by`). Only
+    digests are stored: the SHA-256 of the link's token, and a keyed hash of the code.
     """
+
+    LOCKED_AT_FIELD = "locked_at"
+    USED_LABEL = "Linked"
 
     patient = models.ForeignKey(
         "clinics.Patient", on_delete=models.CASCADE, related_name="access_links"
     )
-    token_digest = models.CharField(max_length=64, unique=True)
     code_digest = models.CharField(max_length=64, unique=True)
-    created_by = _user_reference()
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_to = models.EmailField(blank=True)
     email_message = _email_reference(
         "The outbox row that carries the link (the latest, when sent again)."
-    )
-    redeemed_at = models.DateTimeField(null=True, blank=True)
-    redeemed_by = _user_reference("The portal account the record was added to.")
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_by = _user_reference()
-    revoke_reason = models.CharField(max_length=20, choices=LinkRevokeReason.choices, blank=True)
-    superseded_by = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     failed_checks = models.PositiveSmallIntegerField(
         default=0, help_text="Wrong dates of birth entered with this link or its code."
@@ -97,24 +60,7 @@ class AccessLink(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Medical Access Link {self.pk} ({self.status_on(timezone.now()).label})"
-
-    def status_on(self, moment: datetime) -> AccessLinkStatus:
-        if self.redeemed_at is not None:
-            return AccessLinkStatus.REDEEMED
-        if self.revoked_at is not None:
-            if self.revoke_reason == LinkRevokeReason.SUPERSEDED:
-                return AccessLinkStatus.SUPERSEDED
-            return AccessLinkStatus.REVOKED
-        if self.locked_at is not None:
-            return AccessLinkStatus.LOCKED
-        if self.expires_at <= moment:
-            return AccessLinkStatus.EXPIRED
-        return AccessLinkStatus.PENDING
-
-    @property
-    def status(self) -> AccessLinkStatus:
-        return self.status_on(timezone.now())
+        return f"Medical Access Link {self.pk} ({self.status_label})"
 
 
 class ClinicLinkSettings(models.Model):
@@ -148,10 +94,14 @@ class EmergencyContact(models.Model):
     )
     name = models.CharField(max_length=200, blank=True)
     relationship = models.CharField(max_length=100, blank=True)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = PhoneNumberField(blank=True)
 
     def __str__(self) -> str:
         return f"Emergency contact of patient {self.patient_id}"
+
+    @property
+    def phone_display(self) -> str:
+        return phone_display(self.phone, region=self.patient.clinic.phone_region)
 
 
 class DemographicField(models.TextChoices):
@@ -179,7 +129,7 @@ class DemographicChange(models.Model):
     field = models.CharField(max_length=40, choices=DemographicField.choices)
     old_value = models.TextField(blank=True)
     new_value = models.TextField(blank=True)
-    changed_by = _user_reference()
+    changed_by = user_reference()
     changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.db.models import Q
 
 from access_control.selectors import patient_is_blocked
-from family_links.models import AccessLink, AccessLinkStatus
+from accounts.tokens import TokenStatus
+from family_links.models import AccessLink
 from outbox.models import Email
 from outbox.wanted import still_wanted_register
 
@@ -23,9 +24,8 @@ def access_link_mail_unwanted(email: Email) -> str | None:
     if link is None:
         # A link sent again points at its newest email only, which goes out in its place.
         return "A newer email carries this Medical Access Link, or the link was replaced."
-    status = link.status
-    if status != AccessLinkStatus.PENDING:
-        return f"The Medical Access Link is no longer usable ({status.label.lower()})."
+    if link.status != TokenStatus.PENDING:
+        return f"The Medical Access Link is no longer usable ({link.status_label.lower()})."
     if patient_is_blocked(patient=link.patient):
         return "Portal access is blocked for this patient."
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -13,16 +13,14 @@ from django.utils import timezone
 from access_control.models import GrantScope, PortalGrant
 from access_control.policy import portal_grants_for
 from access_control.selectors import patient_is_blocked
-from accounts.tokens import token_digest
+from accounts.tokens import SingleUseTokenQuerySet, TokenStatus
 from clinics.models import Patient
 from clinics.selectors import patient_search, patients_for_staff
 from family_links.codes import code_digest, code_normalize
-from family_links.models import (
-    AccessLink,
-    AccessLinkStatus,
-    ClinicLinkSettings,
-    DemographicChange,
-)
+from family_links.models import AccessLink, ClinicLinkSettings, DemographicChange
+
+if TYPE_CHECKING:
+    from accounts.roles import AnyUser
 
 
 def clinic_requires_date_of_birth(*, clinic_id: int) -> bool:
@@ -34,29 +32,17 @@ def clinic_requires_date_of_birth(*, clinic_id: int) -> bool:
     return True if value is None else value
 
 
-def access_links_pending(*, patient: Patient) -> QuerySet[AccessLink]:
-    return AccessLink.objects.filter(
-        patient=patient,
-        redeemed_at__isnull=True,
-        revoked_at__isnull=True,
-        locked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    )
+def access_links_pending(*, patient: Patient) -> SingleUseTokenQuerySet[AccessLink]:
+    return AccessLink.objects.filter(patient=patient).usable()
 
 
 def access_link_by_token(*, token: str) -> AccessLink | None:
     """The link carrying this token, whatever its state."""
-    if not token:
-        return None
-    return (
-        AccessLink.objects.select_related("patient__clinic")
-        .filter(token_digest=token_digest(token))
-        .first()
-    )
+    return AccessLink.objects.select_related("patient__clinic").with_token(token).first()
 
 
 def _usable(link: AccessLink | None) -> AccessLink | None:
-    if link is None or link.status != AccessLinkStatus.PENDING:
+    if link is None or link.status != TokenStatus.PENDING:
         return None
     if patient_is_blocked(patient=link.patient):
         return None
@@ -103,19 +89,19 @@ def access_code_overview(*, patient: Patient, now: datetime | None = None) -> Ac
     moment = now or timezone.now()
     links = list(
         AccessLink.objects.filter(patient=patient).select_related(
-            "created_by", "redeemed_by", "revoked_by"
+            "created_by", "used_by", "revoked_by"
         )
     )
     return AccessCodeOverview(
         links=links,
-        pending=next((x for x in links if x.status_on(moment) == AccessLinkStatus.PENDING), None),
-        redeemed=[x for x in links if x.redeemed_at is not None],
+        pending=next((x for x in links if x.status_on(moment) == TokenStatus.PENDING), None),
+        redeemed=[x for x in links if x.used_at is not None],
         requires_date_of_birth=clinic_requires_date_of_birth(clinic_id=patient.clinic_id),
         blocked=patient_is_blocked(patient=patient),
     )
 
 
-def family_candidates(*, patient: Patient, staff: Any, query: str = "") -> list[Patient]:
+def family_candidates(*, patient: Patient, staff: AnyUser, query: str = "") -> list[Patient]:
     """Patients of the same clinic who may be the same family: the same email, last name or
     address, and those a search finds. The patient comes first."""
     same_clinic = patients_for_staff(user=staff).filter(clinic_id=patient.clinic_id)
@@ -136,22 +122,22 @@ def family_candidates(*, patient: Patient, staff: Any, query: str = "") -> list[
 
 def access_links_due_reminder(*, now: datetime, lead: timedelta) -> QuerySet[AccessLink]:
     """Sent links, still pending, that expire within `lead` and had no reminder yet."""
-    return AccessLink.objects.filter(
-        sent_at__isnull=False,
-        redeemed_at__isnull=True,
-        revoked_at__isnull=True,
-        locked_at__isnull=True,
-        reminder_sent_at__isnull=True,
-        expires_at__gt=now,
-        expires_at__lte=now + lead,
-    ).exclude(patient__portal_settings__blocked=True)
+    return (
+        AccessLink.objects.usable(now)
+        .filter(
+            sent_at__isnull=False,
+            reminder_sent_at__isnull=True,
+            expires_at__lte=now + lead,
+        )
+        .exclude(patient__portal_settings__blocked=True)
+    )
 
 
 def demographic_changes_for(*, patient: Patient) -> list[DemographicChange]:
     return list(DemographicChange.objects.filter(patient=patient).select_related("changed_by"))
 
 
-def profile_grants_for(*, user: Any) -> list[PortalGrant]:
+def profile_grants_for(*, user: AnyUser) -> list[PortalGrant]:
     """The records this account may open as profiles, through the access policy. One query."""
     return list(
         portal_grants_for(user=user)

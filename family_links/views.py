@@ -7,13 +7,15 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from access_control.policy import portal_link_refusal
+from access_control.policy import portal_account_is_staff, portal_link_refusal
 from access_control.services import PortalAccessError
+from accounts.pages import Page, page_url
 from accounts.roles import signed_in_user
 from clinics.models import Clinic
 from family_links.forms import LinkConfirmForm
@@ -28,7 +30,8 @@ from family_links.services import AccessLinkNotValid, DateOfBirthMismatch, acces
 
 def link_not_valid(request: HttpRequest, clinic: Clinic | None) -> HttpResponse:
     """Expired, used, revoked, superseded, locked, blocked or unknown: one page for all."""
-    return render(request, "family_links/link_not_valid.html", {"clinic": clinic}, status=410)
+    context = {"clinic": clinic, "portal_url": page_url(Page.PORTAL_HOME)}
+    return render(request, "family_links/link_not_valid.html", context, status=410)
 
 
 def date_of_birth_error(error: DateOfBirthMismatch) -> str:
@@ -44,7 +47,7 @@ def date_of_birth_error(error: DateOfBirthMismatch) -> str:
 def record_added(request: HttpRequest, patient_id: int, name: str) -> HttpResponse:
     """Where an account lands once a record was added: that record's profile."""
     messages.success(request, f"{name} was added to your portal account.")
-    return redirect("portal:profiles:profile", patient_id=patient_id)
+    return redirect(page_url(Page.PORTAL_PROFILE, patient_id=patient_id))
 
 
 def _next_urls(request: HttpRequest) -> dict[str, str]:
@@ -66,7 +69,7 @@ def _confirm(request: HttpRequest, token: str, link: AccessLink) -> HttpResponse
     account = signed_in_user(request)
     patient = link.patient
     context = {"link": link, "patient": patient, "clinic": patient.clinic}
-    if account.is_staff:
+    if portal_account_is_staff(user=account):
         return render(request, "family_links/link_staff_account.html", context, status=403)
     refusal = portal_link_refusal(user=account, patient=patient)
     if refusal is not None:
@@ -96,6 +99,8 @@ def _confirm(request: HttpRequest, token: str, link: AccessLink) -> HttpResponse
     return render(request, "family_links/link_confirm.html", {**context, "form": form})
 
 
+# Reached from an email before anyone signs in; the token is the key.
+@login_not_required
 @never_cache
 def access_link_open(request: HttpRequest, token: str) -> HttpResponse:
     link = access_link_usable(token=token)

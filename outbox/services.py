@@ -12,7 +12,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -21,9 +21,13 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from audit.services import audit_record
+from outbox.events import OutboxEvent
 from outbox.models import Email, EmailStatus
 from outbox.sealing import secrets_seal, secrets_unseal
 from outbox.wanted import email_unwanted_reason
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -245,7 +249,7 @@ def email_sweep() -> list[int]:
 
 
 @transaction.atomic
-def email_resend(*, email: Email, actor: Any) -> Email:
+def email_resend(*, email: Email, actor: User) -> Email:
     """Staff send a failed email again: a fresh retry window, audited.
 
     Refused when its link was already dropped (the row went final) or is no longer valid:
@@ -281,7 +285,7 @@ def email_resend(*, email: Email, actor: Any) -> Email:
     )
     audit_record(
         actor=actor,
-        action="outbox.email_resent",
+        action=OutboxEvent.EMAIL_RESENT,
         patient=email.patient,
         target=email,
         details={

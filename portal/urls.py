@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("records/<int:patient_id>/", views.record, name="record"),
     path("profiles/", include("portal.profiles.urls")),
+    path("", include("portal.content.urls")),
 ]

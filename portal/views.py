@@ -9,6 +9,7 @@ from django.shortcuts import render
 from access_control.models import GrantScope
 from access_control.policy import portal_grants_for
 from accounts.roles import signed_in_user
+from clinics.selectors import patients_single_clinic
 
 
 @login_required
@@ -19,14 +20,13 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("patient__clinic")
         .order_by("patient__last_name", "patient__first_name", "patient_id")
     )
-    clinics = {grant.patient.clinic for grant in grants}
     return render(
         request,
         "portal/home.html",
         {
             "record_grants": [g for g in grants if g.scope == GrantScope.FULL],
             "forms_grants": [g for g in grants if g.scope == GrantScope.FORMS_ONLY],
-            "portal_clinic": clinics.pop() if len(clinics) == 1 else None,
+            "portal_clinic": patients_single_clinic(patients=[g.patient for g in grants]),
         },
     )
 

@@ -6,7 +6,6 @@ outbox and printed to the console. Every variable is listed in README.md.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -14,37 +13,24 @@ from typing import Any
 import dj_database_url
 from celery.schedules import crontab
 
+from portal_project.environment import env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if not value:
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-DEBUG = env_bool("DEBUG", True)
+DEBUG = env.switch("DEBUG", True)
 
 _DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"  # noqa: S105
-SECRET_KEY = os.environ.get("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
+SECRET_KEY = env.str("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise RuntimeError("SECRET_KEY must be set when DEBUG is off.")
 
-ALLOWED_HOSTS = env_list(
+ALLOWED_HOSTS = env.names(
     "ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"] if DEBUG else []
 )
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+CSRF_TRUSTED_ORIGINS = env.names("CSRF_TRUSTED_ORIGINS", [])
 
 # The base of every link in an email; never taken from the request's Host header.
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 PRODUCT_NAME = "CareLink Portal"
 
 INSTALLED_APPS = [
@@ -55,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "allauth",
     "allauth.account",
     "allauth.mfa",
@@ -63,6 +50,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "csp",
     "django_celery_beat",
+    "phonenumber_field",
     "accounts",
     "outbox",
     "audit",
@@ -85,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -114,16 +103,19 @@ TEMPLATES = [
     },
 ]
 
+# Every form field is rendered by templates/forms/ (label, widget, help text, errors, ARIA).
+FORM_RENDERER = "portal_project.forms.FormRenderer"
+
 WSGI_APPLICATION = "portal_project.wsgi.application"
 
 # --- Database -----------------------------------------------------------------------------
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
+DATABASE_URL = env.str("DATABASE_URL", "")
 if DATABASE_URL:
     # Persistent connections with health checks: a connection per request is ten times slower.
     DATABASES = {
         "default": dj_database_url.parse(
             DATABASE_URL,
-            conn_max_age=int(os.environ.get("CONN_MAX_AGE", "600")),
+            conn_max_age=env.int("CONN_MAX_AGE", 600),
             conn_health_checks=True,
         )
     }
@@ -131,16 +123,16 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
+            "NAME": env.str("SQLITE_PATH", str(BASE_DIR / "db.sqlite3")),
             "OPTIONS": {"timeout": 20},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, Celery ------------------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env.str("REDIS_URL", "")
 # The cache should live in a Redis database of its own: clearing it must never drop queued tasks.
-REDIS_CACHE_URL = os.environ.get("REDIS_CACHE_URL", "") or REDIS_URL
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", "") or REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -181,33 +173,31 @@ CELERY_BEAT_SCHEDULE = {
 }
 
 # --- Email --------------------------------------------------------------------------------
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_HOST = env.str("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-    EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "20"))
+    EMAIL_PORT = env.int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env.switch("EMAIL_USE_TLS", False)
+    EMAIL_USE_SSL = env.switch("EMAIL_USE_SSL", False)
+    EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", 20)
 else:
-    EMAIL_BACKEND = os.environ.get(
-        "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-    )
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CareLink Portal <no-reply@localhost>")
+    EMAIL_BACKEND = env.str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", "CareLink Portal <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Retries double from the base delay up to the cap, and go on for hours: an SMTP outage
 # delays mail, it does not lose it.
-OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "30"))
-OUTBOX_RETRY_MAX_DELAY_SECONDS = int(os.environ.get("OUTBOX_RETRY_MAX_DELAY_SECONDS", "600"))
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", 30)
+OUTBOX_RETRY_MAX_DELAY_SECONDS = env.int("OUTBOX_RETRY_MAX_DELAY_SECONDS", 600)
 # An email not delivered this long after it was queued is marked failed; staff may resend it.
-OUTBOX_RETRY_FOR_HOURS = float(os.environ.get("OUTBOX_RETRY_FOR_HOURS", "48"))
+OUTBOX_RETRY_FOR_HOURS = env.float("OUTBOX_RETRY_FOR_HOURS", 48.0)
 # A row still queued this long after its last attempt was due is assumed lost by the broker.
-OUTBOX_STUCK_AFTER = timedelta(minutes=int(os.environ.get("OUTBOX_STUCK_MINUTES", "5")))
+OUTBOX_STUCK_AFTER = timedelta(minutes=env.int("OUTBOX_STUCK_MINUTES", 5))
 # A row left "sending" this long belongs to a worker that died mid-send. It must exceed
 # CELERY_TASK_TIME_LIMIT, after which a live worker's send is killed anyway.
-OUTBOX_SENDING_TIMEOUT_SECONDS = int(os.environ.get("OUTBOX_SENDING_TIMEOUT_SECONDS", "180"))
+OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", 180)
 
 # --- Auth, allauth ------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -230,6 +220,7 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
@@ -247,13 +238,13 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": os.environ.get("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key"),
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key"),
 }
 # Functions (dotted paths) asked at every sign-in; a message they return refuses it.
 SIGN_IN_REFUSAL_HOOKS = ["access_control.policy.portal_access_refusal"]
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, the peer
 # address is the client). accounts.http.client_ip and allauth's rate limits both read it.
-TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", 0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # --- Two-factor sign-in (allauth.mfa) -------------------------------------------------------
@@ -267,14 +258,12 @@ MFA_TOTP_ISSUER = PRODUCT_NAME
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 # Staff accounts (clinic staff, pharmacy staff, superusers) must enrol a second factor before any
 # admin page. On by default in production; the local demo signs in with a password alone.
-STAFF_MFA_REQUIRED = env_bool("STAFF_MFA_REQUIRED", not DEBUG)
+STAFF_MFA_REQUIRED = env.switch("STAFF_MFA_REQUIRED", not DEBUG)
 
 # --- Portal access ------------------------------------------------------------------------
-PORTAL_INVITATION_TTL = timedelta(days=int(os.environ.get("PORTAL_INVITATION_TTL_DAYS", "3")))
-PORTAL_SESSION_IDLE_TIMEOUT = timedelta(
-    minutes=int(os.environ.get("PORTAL_SESSION_IDLE_MINUTES", "30"))
-)
-PORTAL_SESSION_MAX_AGE = timedelta(hours=int(os.environ.get("PORTAL_SESSION_MAX_HOURS", "12")))
+PORTAL_INVITATION_TTL = timedelta(days=env.int("PORTAL_INVITATION_TTL_DAYS", 3))
+PORTAL_SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("PORTAL_SESSION_IDLE_MINUTES", 30))
+PORTAL_SESSION_MAX_AGE = timedelta(hours=env.int("PORTAL_SESSION_MAX_HOURS", 12))
 SESSION_COOKIE_AGE = int(PORTAL_SESSION_MAX_AGE.total_seconds())
 
 # Each app's demo data, in order; `manage.py seed_demo` runs them. Each returns lines to print.
@@ -283,19 +272,15 @@ DEMO_SEEDERS.append("care.demo.seed")
 DEMO_SEEDERS.append("family_links.demo.seed")
 
 # --- Family links: Medical Access Links and Codes ------------------------------------------
-ACCESS_LINK_TTL = timedelta(days=int(os.environ.get("ACCESS_LINK_TTL_DAYS", "5")))
+ACCESS_LINK_TTL = timedelta(days=env.int("ACCESS_LINK_TTL_DAYS", 5))
 # An unredeemed link that expires within this long gets one reminder (beat checks hourly).
-ACCESS_LINK_REMINDER_LEAD = timedelta(
-    hours=int(os.environ.get("ACCESS_LINK_REMINDER_LEAD_HOURS", "24"))
-)
+ACCESS_LINK_REMINDER_LEAD = timedelta(hours=env.int("ACCESS_LINK_REMINDER_LEAD_HOURS", 24))
 # Wrong dates of birth that lock a link.
 ACCESS_LINK_MAX_FAILED_CHECKS = 5
 # Medical Access Code attempts allowed per window, per portal account and per client address.
-ACCESS_CODE_ATTEMPTS_PER_ACCOUNT = int(os.environ.get("ACCESS_CODE_ATTEMPTS_PER_ACCOUNT", "10"))
-ACCESS_CODE_ATTEMPTS_PER_IP = int(os.environ.get("ACCESS_CODE_ATTEMPTS_PER_IP", "30"))
-ACCESS_CODE_ATTEMPT_WINDOW = timedelta(
-    minutes=int(os.environ.get("ACCESS_CODE_ATTEMPT_WINDOW_MINUTES", "60"))
-)
+ACCESS_CODE_ATTEMPTS_PER_ACCOUNT = env.int("ACCESS_CODE_ATTEMPTS_PER_ACCOUNT", 10)
+ACCESS_CODE_ATTEMPTS_PER_IP = env.int("ACCESS_CODE_ATTEMPTS_PER_IP", 30)
+ACCESS_CODE_ATTEMPT_WINDOW = timedelta(minutes=env.int("ACCESS_CODE_ATTEMPT_WINDOW_MINUTES", 60))
 
 # --- Static files -------------------------------------------------------------------------
 STATIC_URL = "static/"
@@ -314,6 +299,11 @@ STORAGES = {
         )
     },
 }
+
+# --- Phone numbers (django-phonenumber-field) ----------------------------------------------
+# Stored E.164. A new clinic's phone numbers are read in this country unless it picks another.
+PHONENUMBER_DEFAULT_REGION = env.str("PHONENUMBER_DEFAULT_REGION", "US")
+PHONENUMBER_DB_FORMAT = "E164"
 
 # --- I18N ---------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -345,11 +335,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 # A practitioner's API token works this long, until revoked, or until their password changes.
-API_TOKEN_TTL = timedelta(days=int(os.environ.get("API_TOKEN_TTL_DAYS", "90")))
+API_TOKEN_TTL = timedelta(days=env.int("API_TOKEN_TTL_DAYS", 90))
 # Requests per token (DRF rate syntax: "120/min", "5000/hour"); over it the API answers 429.
-API_THROTTLE_RATE = os.environ.get("API_THROTTLE_RATE", "120/min")
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", "120/min")
 # The largest API request body; a prescription is a few kilobytes.
-API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_KB", "64")) * 1024
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_KB", 64) * 1024
 
 # --- Security switches for production -----------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -404,24 +394,24 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_SSL_REDIRECT = env.switch("SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # __Host- cookies are only accepted by browsers when Secure, for path "/" and without a
     # Domain: no subdomain can set or overwrite them.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
-    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    if env_bool("BEHIND_TLS_PROXY", True):
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.switch("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env.switch("SECURE_HSTS_PRELOAD", True)
+    if env.switch("BEHIND_TLS_PROXY", True):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", "INFO")},
 }
 
 # --- Prescribers --------------------------------------------------------------------------
@@ -433,7 +423,7 @@ PRESCRIBER_INVITATION_TTL = timedelta(days=3)
 # read them, after asking the access policy, and each download is audited. Locally they are
 # files under private_media/; with DOCUMENTS_S3_BUCKET set they live in a private bucket
 # through django-storages (AWS_* credentials from the environment, as boto3 reads them).
-DOCUMENTS_S3_BUCKET = os.environ.get("DOCUMENTS_S3_BUCKET", "")
+DOCUMENTS_S3_BUCKET = env.str("DOCUMENTS_S3_BUCKET", "")
 DOCUMENTS_STORAGE: dict[str, Any]
 if DOCUMENTS_S3_BUCKET:
     DOCUMENTS_STORAGE = {
@@ -443,14 +433,14 @@ if DOCUMENTS_S3_BUCKET:
             "location": "documents",
             "default_acl": "private",
             "file_overwrite": False,
-            "endpoint_url": os.environ.get("DOCUMENTS_S3_ENDPOINT_URL") or None,
+            "endpoint_url": env.str("DOCUMENTS_S3_ENDPOINT_URL", "") or None,
         },
     }
 else:
     DOCUMENTS_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {
-            "location": os.environ.get("DOCUMENTS_ROOT", str(BASE_DIR / "private_media")),
+            "location": env.str("DOCUMENTS_ROOT", str(BASE_DIR / "private_media")),
         },
     }
 STORAGES["documents"] = DOCUMENTS_STORAGE
@@ -462,7 +452,7 @@ DOCUMENT_ALLOWED_TYPES = {
     ".jpeg": "image/jpeg",
     ".txt": "text/plain",
 }
-DOCUMENT_MAX_BYTES = int(os.environ.get("DOCUMENT_MAX_MB", "10")) * 1024 * 1024
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", 10) * 1024 * 1024
 # No request body may be larger than a document and its form (portal_project.middleware
 # answers 413 before reading it). Files past FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file.
 REQUEST_MAX_BODY_BYTES = DOCUMENT_MAX_BYTES + 1024 * 1024

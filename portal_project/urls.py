@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -17,15 +18,17 @@ urlpatterns = [
     path("invite/", include("access_control.urls")),
     path("link/", include("family_links.urls")),
     path("portal/", include("portal.urls")),
-    path("portal/", include("portal.content.urls")),
     path("practitioner/", include("prescribers.urls")),
     path("api/v1/", include("prescribers.api.urls")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The API's schema and docs are public (README, "API"); LoginRequiredMiddleware guards the rest.
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
     # The split view serves its start-up script from a URL of its own: the CSP runs no inline code.
     path(
         "api/docs/",
-        SpectacularSwaggerSplitView.as_view(
-            url_name="api-schema", template_name="api/swagger_ui.html"
+        login_not_required(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="api-schema", template_name="api/swagger_ui.html"
+            )
         ),
         name="api-docs",
     ),

@@ -93,7 +93,7 @@ def _happy_clinic_west(joe: Practitioner) -> None:
     happy, _ = Clinic.objects.get_or_create(
         name="Happy Clinic West",
         defaults={
-            "phone": "(555) 040-1100",
+            "phone": "(201) 555-0110",
             "address_line1": "410 Sunset Boulevard",
             "city": "Tucson",
             "region": "AZ",
@@ -113,8 +113,8 @@ def _happy_clinic_west(joe: Practitioner) -> None:
             "dea_number": JOE_DEA,
             "description": "Happy Clinic West, Tucson",
             "clinic_name": "Happy Clinic West",
-            "clinic_phone": "(555) 040-1100",
-            "clinic_fax": "(555) 040-1101",
+            "clinic_phone": "(201) 555-0110",
+            "clinic_fax": "(201) 555-0111",
             "address_line1": "410 Sunset Boulevard",
             "city": "Tucson",
             "region": "AZ",
@@ -123,7 +123,7 @@ def _happy_clinic_west(joe: Practitioner) -> None:
         },
     )
     rosa = _patient(
-        first="Rosa", last="Delgado", born=date(1972, 3, 9), sex=Sex.FEMALE, phone="(555) 301-2201"
+        first="Rosa", last="Delgado", born=date(1972, 3, 9), sex=Sex.FEMALE, phone="(201) 555-0112"
     )
     _prescription(
         profile=profile,
@@ -153,8 +153,8 @@ def _southern_clinic_of_joy() -> PrescriberProfile:
             "credential_suffix": "MD",
             "npi": JOE_NPI,
             "dea_number": JOE_DEA,
-            "clinic_phone": "(555) 070-3300",
-            "clinic_fax": "(555) 070-3301",
+            "clinic_phone": "(201) 555-0113",
+            "clinic_fax": "(201) 555-0114",
             "address_line1": "77 Main Street",
             "city": "Phoenix",
             "region": "AZ",
@@ -169,9 +169,9 @@ def _southern_clinic_of_joy() -> PrescriberProfile:
             expires_on=timezone.localdate() + timedelta(days=400),
         )
     patients = [
-        ("Harold", "Benson", date(1948, 7, 2), Sex.MALE, "(555) 302-1001"),
-        ("Maria", "Núñez", date(1990, 11, 23), Sex.FEMALE, "(555) 302-1002"),
-        ("Chloe", "Park", date(2012, 5, 14), Sex.FEMALE, "(555) 302-1003"),
+        ("Harold", "Benson", date(1948, 7, 2), Sex.MALE, "(201) 555-0121"),
+        ("Maria", "Núñez", date(1990, 11, 23), Sex.FEMALE, "(201) 555-0122"),
+        ("Chloe", "Park", date(2012, 5, 14), Sex.FEMALE, "(201) 555-0123"),
     ]
     medications = [
         (("Metformin", "500 mg", "tablet"), 60, "Take 1 tablet by mouth twice daily with meals."),

@@ -7,12 +7,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.password_validation import validate_password
+from phonenumber_field.formfields import PhoneNumberField
 
 from accounts.models import User
 from clinics.models import PractitionerClinic, Sex
+from clinics.phones import phone_e164, phone_fields_use_region, phone_region_default
 from prescribers.errors import PrescriberError
 from prescribers.models import PharmacyPatient, PractitionerInvitation
-from prescribers.selectors import practitioner_clinics_for, prescription_patients_for
+from prescribers.policy import practitioner_clinics_for, prescription_patients_for
 from prescribers.services.eprescriptions import MedicationDetails, PatientDetails
 from prescribers.validators import validate_birth_date, validate_phone
 
@@ -37,7 +39,14 @@ class ClinicForm(PortalForm):
     city = forms.CharField(max_length=100)
     region = forms.CharField(max_length=100, required=False, label="State")
     postal_code = forms.CharField(max_length=20, required=False, label="ZIP code")
-    phone = forms.CharField(max_length=40, validators=[validate_phone])
+    phone = PhoneNumberField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        phone_fields_use_region(self, region=phone_region_default())
+
+    def clean_phone(self) -> str:
+        return phone_e164(self.cleaned_data["phone"])
 
     @classmethod
     def for_clinic(cls, combination: PractitionerClinic) -> ClinicForm:

@@ -10,7 +10,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
 
+from accounts.tokens import SingleUseToken
 from clinics.models import Address, Sex
 from clinics.validators import validate_npi
 from prescribers.validators import validate_birth_date, validate_dea_number
@@ -69,8 +71,8 @@ class PrescriberProfile(Address):
         max_length=200, blank=True, help_text="Which clinic or location this profile is for."
     )
     clinic_name = models.CharField(max_length=200, blank=True)
-    clinic_phone = models.CharField("clinic phone", max_length=40, blank=True)
-    clinic_fax = models.CharField("clinic fax", max_length=40, blank=True)
+    clinic_phone = PhoneNumberField("clinic phone", blank=True)
+    clinic_fax = PhoneNumberField("clinic fax", blank=True)
     status = models.CharField(
         max_length=10, choices=ProfileStatus.choices, default=ProfileStatus.ACTIVE, db_index=True
     )
@@ -177,7 +179,7 @@ class PharmacyPatient(models.Model):
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField(validators=[validate_birth_date])
     sex = models.CharField(max_length=1, choices=Sex.choices, default=Sex.UNKNOWN)
-    phone = models.CharField(max_length=40, blank=True)
+    phone = PhoneNumberField(blank=True)
     email = models.EmailField(blank=True)
     name_key = models.CharField(
         max_length=210, editable=False, help_text="Last and first name without case or accents."
@@ -307,33 +309,18 @@ class EPrescription(models.Model):
         return f"{self.medication_name} {self.strength} for {self.patient.full_name}"
 
 
-class PractitionerInvitation(models.Model):
-    """An invitation to the practitioner portal, sent from a prescriber profile."""
+class PractitionerInvitation(SingleUseToken):
+    """An invitation to the practitioner portal, sent from a prescriber profile.
+
+    Its `used_by` is the portal account made by accepting it.
+    """
+
+    USED_LABEL = "Accepted"
 
     profile = models.ForeignKey(
         PrescriberProfile, on_delete=models.PROTECT, related_name="invitations"
     )
     email = models.EmailField()
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    expires_at = models.DateTimeField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    account = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="The portal account made by accepting the invitation.",
-    )
     message = models.ForeignKey(
         "outbox.Email", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -344,16 +331,6 @@ class PractitionerInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"Invitation to {self.email} for {self.profile}"
-
-    @property
-    def state(self) -> str:
-        if self.used_at:
-            return "Accepted"
-        if self.revoked_at:
-            return "Revoked"
-        if self.expires_at <= timezone.now():
-            return "Expired"
-        return "Pending"
 
 
 class ApiToken(models.Model):

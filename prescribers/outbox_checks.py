@@ -5,8 +5,7 @@ Registered at import, from PrescribersConfig.ready().
 
 from __future__ import annotations
 
-from django.utils import timezone
-
+from accounts.tokens import TokenStatus
 from outbox.models import Email
 from outbox.wanted import still_wanted_register
 from prescribers.models import PractitionerInvitation
@@ -16,12 +15,10 @@ def practitioner_invitation_mail_unwanted(email: Email) -> str | None:
     invitation = PractitionerInvitation.objects.filter(message=email).first()
     if invitation is None:
         return "No practitioner invitation refers to this email any more."
-    if invitation.revoked_at is not None:
-        return "The practitioner invitation was revoked or replaced by a newer one."
-    if invitation.used_at is not None:
-        return "The practitioner invitation was already accepted."
-    if invitation.expires_at <= timezone.now():
-        return "The practitioner invitation expired before it could be sent."
+    if invitation.status != TokenStatus.PENDING:
+        return (
+            f"The practitioner invitation is no longer usable ({invitation.status_label.lower()})."
+        )
     return None
 
 

@@ -1,138 +1,50 @@
 """Reads for the pharmacy side and the practitioner portal.
 
-`prescriber_profiles_for(user=...)` is the one access decision of the practitioner portal and the
-e-prescription API: an account sees the patients and prescriptions of the active prescriber
-profiles linked to its practitioner/clinic combinations, and nothing else. Every portal page and
-API call asks it afresh, so a disconnect or an archive takes effect on the very next request.
+Who may see what in the practitioner portal and the API is prescribers.policy's to say; the
+reads here take what it already allowed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
+from django.db.models import Prefetch, Q, QuerySet
 
 from accounts.models import User
-from accounts.tokens import token_digest
 from audit.models import AuditEvent
-from clinics.models import ClinicMembership, Practitioner, PractitionerClinic
+from clinics.models import Practitioner, PractitionerClinic
 from prescribers.errors import LinkConflict, PrescriberError
 from prescribers.matching import clinic_names_similar, fold, patient_name_key
 from prescribers.models import (
-    ApiToken,
     EPrescription,
     PharmacyPatient,
     PractitionerInvitation,
     PrescriberProfile,
-    ProfilePatient,
     ProfileStatus,
 )
 
-# --- The practitioner portal and the API: who sees what -------------------------------------
+# --- The practitioner portal: reads of what prescribers.policy already allowed ---------------
 
 
-def _active_account(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def practitioner_for(*, user: Any) -> Practitioner | None:
-    """The practitioner whose portal account this is; None for everyone else."""
-    if not _active_account(user):
-        return None
-    return Practitioner.objects.filter(user=user).first()
-
-
-def prescriber_profiles_for(*, user: Any) -> QuerySet[PrescriberProfile]:
-    """The active profiles linked to this account's practitioner/clinic combinations."""
-    if not _active_account(user):
-        return PrescriberProfile.objects.none()
-    return PrescriberProfile.objects.filter(
-        status=ProfileStatus.ACTIVE, practitioner_clinic__practitioner__user=user
-    )
-
-
-def prescription_patients_for(*, user: Any) -> QuerySet[PharmacyPatient]:
-    """The pharmacy patients attached to the profiles this account sees."""
-    attached = ProfilePatient.objects.filter(profile__in=prescriber_profiles_for(user=user))
-    return PharmacyPatient.objects.filter(pk__in=attached.values("patient_id"))
-
-
-def eprescriptions_for(*, user: Any) -> QuerySet[EPrescription]:
-    """The prescriptions of the profiles this account sees."""
-    return EPrescription.objects.filter(profile__in=prescriber_profiles_for(user=user))
-
-
-def prescription_history_for(*, user: Any) -> QuerySet[PharmacyPatient]:
-    """Each visible patient with their visible prescriptions (newest first) in `history`."""
-    prescriptions = (
-        eprescriptions_for(user=user).select_related("profile").order_by("-created_at", "-id")
-    )
-    return prescription_patients_for(user=user).prefetch_related(
-        Prefetch("prescriptions", queryset=prescriptions, to_attr="history")
-    )
-
-
-def practitioner_clinics_for(
-    *, user: Any, include_archived: bool = False
-) -> QuerySet[PractitionerClinic]:
-    """This account's practitioner/clinic combinations, with `kept_by_staff` for each clinic."""
-    if not _active_account(user):
-        return PractitionerClinic.objects.none()
-    combinations = (
-        PractitionerClinic.objects.filter(practitioner__user=user)
-        .select_related("clinic")
-        .annotate(
-            kept_by_staff=Exists(ClinicMembership.objects.filter(clinic=OuterRef("clinic_id")))
+def prescription_history(
+    *, patients: QuerySet[PharmacyPatient], prescriptions: QuerySet[EPrescription]
+) -> QuerySet[PharmacyPatient]:
+    """Each patient with their prescriptions among those given (newest first) in `history`."""
+    return patients.prefetch_related(
+        Prefetch(
+            "prescriptions",
+            queryset=prescriptions.select_related("profile").order_by("-created_at", "-id"),
+            to_attr="history",
         )
-        .order_by("clinic__name", "pk")
-    )
-    if not include_archived:
-        combinations = combinations.filter(archived_at__isnull=True)
-    return combinations
-
-
-def practitioner_clinic_for(
-    *, user: Any, clinic_id: int, include_archived: bool = False
-) -> PractitionerClinic | None:
-    return (
-        practitioner_clinics_for(user=user, include_archived=include_archived)
-        .filter(clinic_id=clinic_id)
-        .first()
-    )
-
-
-def api_tokens_for(*, user: Any) -> QuerySet[ApiToken]:
-    if not _active_account(user):
-        return ApiToken.objects.none()
-    return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
-
-
-def api_token_usable(*, raw_token: str) -> ApiToken | None:
-    """The unrevoked, unexpired token of an active account, with that account."""
-    return (
-        ApiToken.objects.filter(
-            token_hash=token_digest(raw_token),
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-            user__is_active=True,
-        )
-        .select_related("user")
-        .first()
     )
 
 
 def practitioner_invitation_usable(*, raw_token: str) -> PractitionerInvitation | None:
     """The pending invitation behind a link; None when unknown, expired, used or revoked."""
     return (
-        PractitionerInvitation.objects.filter(
-            token_hash=token_digest(raw_token),
-            used_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=timezone.now(),
-        )
+        PractitionerInvitation.objects.with_token(raw_token)
+        .usable()
         .select_related("profile")
         .first()
     )

@@ -1,22 +1,28 @@
-"""Shared fixtures: personas, and the gate for tests that need PostgreSQL and Redis."""
+"""Shared fixtures: personas, a fixed clock, a cache per xdist worker, and the gate for tests
+that need PostgreSQL and Redis."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import time_machine
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group
 from django.core import serializers
-from django.core.cache import cache
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.db.models.signals import post_migrate
+from django.test.signals import clear_cache_handlers
+from django.utils import timezone
 from pytest_django import DjangoDbBlocker
 
 from accounts.models import User
@@ -25,6 +31,32 @@ from portal_project.celery import app as celery_app
 from tests.factories import ClinicFactory, PatientFactory, UserFactory, staff_member
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# "gw0", "gw1"... under pytest-xdist; "main" for a run in one process.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Each xdist worker keeps its cache keys under a prefix of its own in a shared Redis.
+
+    Clearing "the cache" between tests then empties only this worker's keys: a FLUSHDB would
+    reset another worker's rate-limit counters in the middle of its test. (The local-memory
+    cache of a run without Redis is private to each worker process already.)
+    """
+    cache_settings = settings.CACHES["default"]
+    cache_settings["KEY_PREFIX"] = f"{cache_settings.get('KEY_PREFIX', '')}test-{XDIST_WORKER}"
+    clear_cache_handlers(setting="CACHES")
+
+
+def cache_clear() -> None:
+    """Empties this worker's cache, and only this worker's."""
+    backend = caches["default"]
+    if not isinstance(backend, RedisCache):
+        backend.clear()
+        return
+    client = backend._cache.get_client(write=True)
+    keys = list(client.scan_iter(match=f"{backend.key_prefix}:*"))
+    if keys:
+        client.delete(*keys)
 
 
 def require_services() -> None:
@@ -90,9 +122,47 @@ def _tasks_inline_and_fresh_cache() -> Iterator[None]:
     """Tests run Celery tasks inline unless they start a real worker themselves."""
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
-    cache.clear()
+    cache_clear()
     yield
     celery_app.conf.task_always_eager = previous
+
+
+# Friday noon in New York, two days before the clocks there (and in Chicago, the factories'
+# zone) go back an hour: three days from now is 72 hours but not the same time on the wall.
+CLOCK_START = datetime(2026, 10, 30, 16, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A fixed clock (time-machine, at the C level): stands still until the test moves it.
+
+    Every reader of the time agrees with it: `timezone.now()`, `time.time()`, signed cookies,
+    the local-memory cache. Not for tests that start other processes: those keep real time.
+    """
+
+    def __init__(self, *, start: datetime) -> None:
+        self._travel = time_machine.travel(start, tick=False)
+        self._traveller = self._travel.start()
+
+    @property
+    def now(self) -> datetime:
+        return timezone.now()
+
+    def move_to(self, moment: datetime) -> None:
+        self._traveller.move_to(moment)
+
+    def advance(self, **delta: float) -> None:
+        self._traveller.shift(timedelta(**delta))
+
+    def stop(self) -> None:
+        self._travel.stop()
+
+
+@pytest.fixture
+def clock() -> Iterator[Clock]:
+    """The test's fixed clock, at `CLOCK_START` until moved."""
+    fixed = Clock(start=CLOCK_START)
+    yield fixed
+    fixed.stop()
 
 
 @contextmanager

@@ -79,3 +79,114 @@ def test_it_switches_to_a_real_broker_and_redis_cache_with_redis_url() -> None:
 
 def test_it_sends_by_smtp_when_a_mail_host_is_set() -> None:
     assert "smtp" in _setting("settings.EMAIL_BACKEND", {"EMAIL_HOST": "smtp.example.com"})
+
+
+def test_it_refuses_to_start_with_a_bad_number_and_names_the_variable() -> None:
+    result = _run(["manage.py", "check"], {"OUTBOX_RETRY_FOR_HOURS": "abc"})
+    assert result.returncode != 0
+    assert 'Environment variable "OUTBOX_RETRY_FOR_HOURS" invalid: Not a valid number.' in (
+        result.stderr
+    )
+    result = _run(["manage.py", "check"], {"PORTAL_SESSION_IDLE_MINUTES": "thirty"})
+    assert 'Environment variable "PORTAL_SESSION_IDLE_MINUTES" invalid: Not a valid integer.' in (
+        result.stderr
+    )
+
+
+def test_it_refuses_to_start_with_a_bad_switch_and_names_the_variable() -> None:
+    result = _run(["manage.py", "check"], {"STAFF_MFA_REQUIRED": "maybe"})
+    assert result.returncode != 0
+    assert 'Environment variable "STAFF_MFA_REQUIRED" invalid: Not a valid boolean.' in (
+        result.stderr
+    )
+
+
+def test_a_blank_switch_or_list_means_its_default() -> None:
+    env = {"DEBUG": "", "ALLOWED_HOSTS": "", "STAFF_MFA_REQUIRED": " "}
+    assert _setting("(settings.DEBUG, settings.STAFF_MFA_REQUIRED)", env) == "(True, False)"
+    assert _setting("settings.ALLOWED_HOSTS", env) == str(
+        ["localhost", "127.0.0.1", "[::1]", "testserver"]
+    )
+    assert _setting("settings.CSRF_TRUSTED_ORIGINS", {"CSRF_TRUSTED_ORIGINS": " a, b,, "}) == str(
+        ["a", "b"]
+    )
+
+
+def test_the_defaults_with_an_empty_environment_are_unchanged() -> None:
+    names = [
+        "DEBUG",
+        "SITE_URL",
+        "OUTBOX_RETRY_BASE_SECONDS",
+        "OUTBOX_RETRY_MAX_DELAY_SECONDS",
+        "OUTBOX_RETRY_FOR_HOURS",
+        "OUTBOX_STUCK_AFTER.total_seconds()",
+        "OUTBOX_SENDING_TIMEOUT_SECONDS",
+        "TRUSTED_PROXY_COUNT",
+        "STAFF_MFA_REQUIRED",
+        "PORTAL_INVITATION_TTL.days",
+        "PORTAL_SESSION_IDLE_TIMEOUT.total_seconds()",
+        "SESSION_COOKIE_AGE",
+        "ACCESS_LINK_TTL.days",
+        "ACCESS_LINK_REMINDER_LEAD.total_seconds()",
+        "ACCESS_CODE_ATTEMPTS_PER_ACCOUNT",
+        "ACCESS_CODE_ATTEMPTS_PER_IP",
+        "ACCESS_CODE_ATTEMPT_WINDOW.total_seconds()",
+        "API_TOKEN_TTL.days",
+        "API_THROTTLE_RATE",
+        "API_MAX_BODY_BYTES",
+        "DOCUMENT_MAX_BYTES",
+        "ACCOUNT_RATE_LIMITS['login_failed']",
+        "PHONENUMBER_DEFAULT_REGION",
+    ]
+    values = _setting("[" + ", ".join(f"settings.{name}" for name in names) + "]", {})
+    assert values == repr(
+        [
+            True,
+            "http://127.0.0.1:8000",
+            30,
+            600,
+            48.0,
+            300.0,
+            180,
+            0,
+            False,
+            3,
+            1800.0,
+            43200,
+            5,
+            86400.0,
+            10,
+            30,
+            3600.0,
+            90,
+            "120/min",
+            65536,
+            10485760,
+            "10/m/ip,5/5m/key",
+            "US",
+        ]
+    )
+
+
+def test_production_switches_default_on_and_mail_settings_parse() -> None:
+    env = {**PRODUCTION, "EMAIL_HOST": "smtp.example.com", "EMAIL_PORT": "465"}
+    names = (
+        "(settings.SECURE_SSL_REDIRECT, settings.SECURE_HSTS_SECONDS, "
+        "settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD, "
+        "settings.SECURE_PROXY_SSL_HEADER, settings.STAFF_MFA_REQUIRED, settings.EMAIL_PORT, "
+        "settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT, settings.ALLOWED_HOSTS)"
+    )
+    assert _setting(names, env) == repr(
+        (
+            True,
+            31536000,
+            True,
+            True,
+            ("HTTP_X_FORWARDED_PROTO", "https"),
+            True,
+            465,
+            False,
+            20,
+            ["portal.example.com"],
+        )
+    )

@@ -21,7 +21,6 @@ from access_control.services.invitations import (
 )
 from access_control.services.portal_settings import (
     available_practitioners_set,
-    clinic_portal_settings_save,
     patient_block,
     patient_unblock,
     portal_settings_initialize,
@@ -36,7 +35,6 @@ __all__ = [
     "PortalAccessError",
     "account_create_manually",
     "available_practitioners_set",
-    "clinic_portal_settings_save",
     "grant_create",
     "grant_revoke",
     "invitation_accept",

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from access_control.events import AccessControlEvent
 from access_control.models import (
     GrantScope,
     GrantSource,
@@ -20,6 +21,7 @@ from access_control.selectors import (
     sign_in_name_taken,
 )
 from access_control.services.base import PortalAccessError, patient_lock
+from access_control.services.grants import grant_create
 from accounts.models import User
 from audit.services import audit_record
 from clinics.models import Patient
@@ -86,17 +88,17 @@ def account_create_manually(
         raise ValidationError({"password": error.messages}) from error
     account.set_password(password)
     account.save()
-    grant = PortalGrant.objects.create(
+    grant = grant_create(
         account=account,
         patient=patient,
         relationship=Relationship.SELF,
-        scope=scope,
         source=GrantSource.STAFF,
-        granted_by=actor,
+        actor=actor,
+        scope=scope,
     )
     audit_record(
         actor=actor,
-        action="portal.account_created_manually",
+        action=AccessControlEvent.ACCOUNT_CREATED_MANUALLY,
         patient=patient,
         target=grant,
         details={"account": account.pk, "username": username, "scope": str(scope)},

@@ -12,25 +12,25 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from access_control.events import AccessControlEvent
 from access_control.models import (
-    GrantScope,
     GrantSource,
     PortalGrant,
     PortalInvitation,
     Relationship,
-    RevokeReason,
 )
-from access_control.policy import portal_invitation_refusal
 from access_control.selectors import (
     invitation_by_token,
     invitation_usable,
     invitations_pending,
     patient_is_blocked,
+    portal_grant_held,
     sign_in_name_taken,
 )
 from access_control.services.base import PortalAccessError, patient_lock
+from access_control.services.grants import grant_create
 from accounts.models import User, normalize_email_address
-from accounts.tokens import token_generate
+from accounts.tokens import TokenRevokeReason, token_generate
 from audit.services import audit_record
 from clinics.models import Patient
 from outbox.models import Email
@@ -60,7 +60,7 @@ def invitations_revoke_pending(
     *,
     patient: Patient,
     actor: User | None,
-    reason: RevokeReason,
+    reason: TokenRevokeReason,
     superseded_by: PortalInvitation | None = None,
     only_other_than_email: str | None = None,
 ) -> list[int]:
@@ -69,24 +69,17 @@ def invitations_revoke_pending(
     A step of the calling service: it runs in that service's transaction, which audits it.
     """
     pending = invitations_pending(patient=patient)
-    if superseded_by is not None:
-        pending = pending.exclude(pk=superseded_by.pk)
     if only_other_than_email is not None:
         pending = pending.exclude(email=only_other_than_email)
-    rows = list(pending.values_list("pk", "email_message_id"))
-    if not rows:
-        return []
-    ids = [pk for pk, _ in rows]
-    PortalInvitation.objects.filter(
-        pk__in=ids, accepted_at__isnull=True, revoked_at__isnull=True
-    ).update(
-        revoked_at=timezone.now(),
-        revoked_by=actor,
-        revoke_reason=reason,
-        superseded_by=superseded_by,
-    )
-    email_cancel(emails=Email.objects.filter(pk__in=[m for _, m in rows if m is not None]))
+    ids = pending.revoke_pending(by=actor, reason=reason, superseded_by=superseded_by)
+    if ids:
+        _invitations_mail_cancel(ids)
     return ids
+
+
+def _invitations_mail_cancel(ids: list[int]) -> None:
+    messages = PortalInvitation.objects.filter(pk__in=ids).values("email_message_id")
+    email_cancel(emails=Email.objects.filter(pk__in=messages))
 
 
 def _invitation_url(raw_token: str) -> str:
@@ -113,13 +106,16 @@ def invitation_send(*, patient: Patient, actor: User) -> InvitationSent:
     invitation = PortalInvitation.objects.create(
         patient=patient,
         email=email,
-        token_digest=token.digest,
+        digest=token.digest,
         created_by=actor,
         created_at=now,
         expires_at=now + settings.PORTAL_INVITATION_TTL,
     )
     superseded = invitations_revoke_pending(
-        patient=patient, actor=actor, reason=RevokeReason.SUPERSEDED, superseded_by=invitation
+        patient=patient,
+        actor=actor,
+        reason=TokenRevokeReason.SUPERSEDED,
+        superseded_by=invitation,
     )
     url = _invitation_url(token.raw)
     context = {"patient": patient, "clinic": patient.clinic, "invitation": invitation, "url": url}
@@ -135,7 +131,7 @@ def invitation_send(*, patient: Patient, actor: User) -> InvitationSent:
     invitation.save(update_fields=["email_message"])
     audit_record(
         actor=actor,
-        action="portal.invitation_sent",
+        action=AccessControlEvent.INVITATION_SENT,
         patient=patient,
         target=invitation,
         details={
@@ -151,22 +147,17 @@ def invitation_send(*, patient: Patient, actor: User) -> InvitationSent:
 def invitation_revoke(*, invitation: PortalInvitation, actor: User) -> None:
     """Staff withdraw a pending invitation: its link stops working and unsent mail is dropped."""
     patient_lock(invitation.patient)
-    revoked = PortalInvitation.objects.filter(
-        pk=invitation.pk,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).update(revoked_at=timezone.now(), revoked_by=actor, revoke_reason=RevokeReason.STAFF)
-    if not revoked:
+    if not PortalInvitation.objects.revoke(
+        pk=invitation.pk, by=actor, reason=TokenRevokeReason.STAFF
+    ):
         raise PortalAccessError("This invitation is no longer pending; there is nothing to revoke.")
-    if invitation.email_message_id is not None:
-        email_cancel(emails=Email.objects.filter(pk=invitation.email_message_id))
+    _invitations_mail_cancel([invitation.pk])
     audit_record(
         actor=actor,
-        action="portal.invitation_revoked",
+        action=AccessControlEvent.INVITATION_REVOKED,
         patient=invitation.patient,
         target=invitation,
-        details={"reason": RevokeReason.STAFF.value},
+        details={"reason": TokenRevokeReason.STAFF.value},
     )
 
 
@@ -175,31 +166,28 @@ def invitations_revoke_outdated(*, patient: Patient, actor: User | None) -> list
     """Revokes pending invitations sent to an email that is no longer the patient's."""
     email = normalize_email_address(patient.email) or ""
     revoked = invitations_revoke_pending(
-        patient=patient, actor=actor, reason=RevokeReason.EMAIL_CHANGED, only_other_than_email=email
+        patient=patient,
+        actor=actor,
+        reason=TokenRevokeReason.EMAIL_CHANGED,
+        only_other_than_email=email,
     )
     if revoked:
         audit_record(
             actor=actor,
-            action="portal.invitation_revoked",
+            action=AccessControlEvent.INVITATION_REVOKED,
             patient=patient,
-            details={"reason": RevokeReason.EMAIL_CHANGED.value, "invitations": revoked},
+            details={"reason": TokenRevokeReason.EMAIL_CHANGED.value, "invitations": revoked},
         )
     return revoked
 
 
 def _invitation_claim(*, invitation: PortalInvitation, account: User | None) -> None:
-    """Uses the invitation up: one conditional UPDATE, so of two submissions only one wins."""
+    """Uses the invitation up: of two submissions at the same moment only one wins."""
     now = timezone.now()
-    claimed = PortalInvitation.objects.filter(
-        pk=invitation.pk,
-        accepted_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=now,
-    ).update(accepted_at=now, accepted_by=account)
-    if claimed != 1:
+    if not PortalInvitation.objects.claim(pk=invitation.pk, by=account, now=now):
         raise InvitationNotValid
-    invitation.accepted_at = now
-    invitation.accepted_by = account
+    invitation.used_at = now
+    invitation.used_by = account
 
 
 def _invitation_for_accepting(token: str) -> PortalInvitation:
@@ -239,18 +227,18 @@ def invitation_accept_new_account(*, token: str, password: str) -> PortalGrant:
     except IntegrityError as error:
         # The same address got an account a moment ago (another of its invitations).
         raise InvitationNeedsSignIn from error
-    invitation.accepted_by = account
-    invitation.save(update_fields=["accepted_by"])
-    grant = PortalGrant.objects.create(
+    invitation.used_by = account
+    invitation.save(update_fields=["used_by"])
+    grant = grant_create(
         account=account,
         patient=patient,
         relationship=Relationship.SELF,
-        scope=GrantScope.FULL,
         source=GrantSource.INVITATION,
+        actor=account,
     )
     audit_record(
         actor=account,
-        action="portal.invitation_accepted",
+        action=AccessControlEvent.INVITATION_ACCEPTED,
         patient=patient,
         target=invitation,
         details={"account": account.pk, "grant": grant.pk, "new_account": True},
@@ -264,31 +252,21 @@ def invitation_accept(*, token: str, account: User, relationship: Relationship) 
     invitation = _invitation_for_accepting(token)
     if normalize_email_address(account.email) != invitation.email:
         raise InvitationWrongAccount
-    refusal = portal_invitation_refusal(user=account, patient=invitation.patient)
-    if refusal is not None:
-        raise PortalAccessError(refusal)
     _invitation_claim(invitation=invitation, account=account)
     patient = invitation.patient
-    grant = PortalGrant.objects.filter(
-        account=account, patient=patient, revoked_at__isnull=True
-    ).first()
-    upgraded = False
-    if grant is None:
-        grant = PortalGrant.objects.create(
-            account=account,
-            patient=patient,
-            relationship=relationship,
-            scope=GrantScope.FULL,
-            source=GrantSource.INVITATION,
-        )
-    elif grant.scope != GrantScope.FULL:
-        # An invitation opens the whole portal; a forms-only sign-in becomes a full one.
-        grant.scope = GrantScope.FULL
-        grant.save(update_fields=["scope"])
-        upgraded = True
+    held = portal_grant_held(account=account, patient=patient)
+    # Refused by the access policy (a kiosk, staff): the claim above is rolled back with it.
+    grant = grant_create(
+        account=account,
+        patient=patient,
+        relationship=relationship,
+        source=GrantSource.INVITATION,
+        actor=account,
+    )
+    upgraded = held is not None and held.scope != grant.scope
     audit_record(
         actor=account,
-        action="portal.invitation_accepted",
+        action=AccessControlEvent.INVITATION_ACCEPTED,
         patient=patient,
         target=invitation,
         details={

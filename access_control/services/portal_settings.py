@@ -9,10 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from access_control.events import AccessControlEvent
 from access_control.models import (
-    ClinicPortalSettings,
     PatientPortalSettings,
-    RevokeReason,
 )
 from access_control.selectors import (
     clinic_bookable_practitioners,
@@ -22,8 +21,9 @@ from access_control.services.base import PortalAccessError, patient_lock
 from access_control.services.invitations import invitations_revoke_pending
 from access_control.signals import patient_blocked
 from accounts.models import User
+from accounts.tokens import TokenRevokeReason
 from audit.services import audit_record
-from clinics.models import Clinic, Patient, Practitioner
+from clinics.models import Patient, Practitioner
 from clinics.services import patient_save
 
 
@@ -51,11 +51,13 @@ def patient_block(*, patient: Patient, actor: User) -> PatientPortalSettings:
     portal_settings.blocked_at = timezone.now()
     portal_settings.blocked_by = actor
     portal_settings.save(update_fields=["blocked", "blocked_at", "blocked_by"])
-    revoked = invitations_revoke_pending(patient=patient, actor=actor, reason=RevokeReason.BLOCKED)
+    revoked = invitations_revoke_pending(
+        patient=patient, actor=actor, reason=TokenRevokeReason.BLOCKED
+    )
     patient_blocked.send(sender=PatientPortalSettings, patient=patient, actor=actor)
     audit_record(
         actor=actor,
-        action="portal.patient_blocked",
+        action=AccessControlEvent.PATIENT_BLOCKED,
         patient=patient,
         target=portal_settings,
         details={"invitations_revoked": revoked},
@@ -75,7 +77,10 @@ def patient_unblock(*, patient: Patient, actor: User) -> PatientPortalSettings:
     portal_settings.blocked_by = None
     portal_settings.save(update_fields=["blocked", "blocked_at", "blocked_by"])
     audit_record(
-        actor=actor, action="portal.patient_unblocked", patient=patient, target=portal_settings
+        actor=actor,
+        action=AccessControlEvent.PATIENT_UNBLOCKED,
+        patient=patient,
+        target=portal_settings,
     )
     return portal_settings
 
@@ -99,7 +104,7 @@ def available_practitioners_set(
     portal_settings.available_practitioners.set(chosen)
     audit_record(
         actor=actor,
-        action="portal.available_practitioners_set",
+        action=AccessControlEvent.AVAILABLE_PRACTITIONERS_SET,
         patient=patient,
         target=portal_settings,
         details={"added": sorted(chosen - before), "removed": sorted(before - chosen)},
@@ -111,19 +116,3 @@ def test_profile_set(*, patient: Patient, is_test_profile: bool, actor: User) ->
     """Marks the record as a test profile (training, checking the portal) or as a real one."""
     patient.is_test_profile = is_test_profile
     return patient_save(patient=patient, actor=actor, changed_fields=["is_test_profile"]).patient
-
-
-@transaction.atomic
-def clinic_portal_settings_save(
-    *, clinic: Clinic, default_all_practitioners: bool, actor: User
-) -> ClinicPortalSettings:
-    clinic_settings, _ = ClinicPortalSettings.objects.update_or_create(
-        clinic=clinic, defaults={"default_all_practitioners": default_all_practitioners}
-    )
-    audit_record(
-        actor=actor,
-        action="portal.clinic_settings_saved",
-        target=clinic_settings,
-        details={"clinic": clinic.pk, "default_all_practitioners": default_all_practitioners},
-    )
-    return clinic_settings

@@ -1,5 +1,5 @@
 """The care app's staff admin, one module per concern."""
 
-from care.admin import appointments, documents, forms, patient, plans, scheduling
+from care.admin import appointments, documents, forms, plans, scheduling
 
-__all__ = ["appointments", "documents", "forms", "patient", "plans", "scheduling"]
+__all__ = ["appointments", "documents", "forms", "plans", "scheduling"]

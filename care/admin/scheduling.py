@@ -11,38 +11,22 @@ from django.utils import timezone
 
 from accounts.roles import signed_in_user
 from care.admin.base import staff_time_zone
+from care.events import CareEvent
 from care.models import Availability, ClinicCareSettings, TimeOff
 from care.services.scheduling import (
     availability_delete,
     availability_save,
-    clinic_care_settings_save,
     time_off_delete,
     time_off_save,
 )
-from clinics.admin_scope import ClinicScopedAdmin
+from clinics.admin_scope import ClinicScopedAdmin, ClinicSettingsAdmin
 
 
 @admin.register(ClinicCareSettings)
-class ClinicCareSettingsAdmin(ClinicScopedAdmin):
+class ClinicCareSettingsAdmin(ClinicSettingsAdmin):
     list_display = ("clinic", "cancellation_cutoff_hours", "booking_horizon_days")
     fields = ("clinic", "cancellation_cutoff_hours", "booking_horizon_days")
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
-        return ("clinic",) if obj is not None else ()
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def save_model(
-        self, request: HttpRequest, obj: ClinicCareSettings, form: Any, change: bool
-    ) -> None:
-        saved = clinic_care_settings_save(
-            clinic=obj.clinic,
-            cancellation_cutoff_hours=obj.cancellation_cutoff_hours,
-            booking_horizon_days=obj.booking_horizon_days,
-            actor=signed_in_user(request),
-        )
-        obj.pk = saved.pk
+    audit_action = CareEvent.CLINIC_SETTINGS_SAVED
 
 
 @admin.register(Availability)

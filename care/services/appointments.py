@@ -13,13 +13,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 
 from access_control.policy import portal_may_book, portal_patients_for
 from accounts.models import User
+from accounts.pages import Page, page_url
 from audit.services import audit_record
 from care.errors import CareError, SlotTaken
+from care.events import CareEvent
 from care.models import Appointment, AppointmentSource, AppointmentStatus, TimeOff
 from care.selectors import appointment_cancellable_in_portal
 from care.slots import bookable_slot, clinic_care_settings, clinic_time_zone
@@ -73,7 +74,7 @@ def _confirmation_queue(*, appointment: Appointment, to: str) -> None:
         "practitioner": appointment.practitioner,
         "clinic": clinic,
         "cutoff_hours": clinic_care_settings(clinic=clinic).cancellation_cutoff_hours,
-        "url": f"{settings.SITE_URL}{reverse('portal_care:appointments')}",
+        "url": f"{settings.SITE_URL}{page_url(Page.PORTAL_APPOINTMENTS)}",
     }
     with timezone.override(clinic_time_zone(clinic)):
         body = render_to_string("care/email/appointment_booked.txt", context)
@@ -113,7 +114,7 @@ def _appointment_insert(
         _confirmation_queue(appointment=appointment, to=confirm_to)
     audit_record(
         actor=actor,
-        action="appointment.booked",
+        action=CareEvent.APPOINTMENT_BOOKED,
         patient=patient,
         target=appointment,
         details={
@@ -221,7 +222,7 @@ def appointment_move(
         raise SlotTaken(SLOT_TAKEN_MESSAGE) from error
     audit_record(
         actor=actor,
-        action="appointment.moved",
+        action=CareEvent.APPOINTMENT_MOVED,
         patient=appointment.patient,
         target=appointment,
         details={
@@ -248,7 +249,7 @@ def _appointment_mark_cancelled(*, appointment: Appointment, actor: User, source
     appointment.cancelled_by = actor
     audit_record(
         actor=actor,
-        action="appointment.cancelled",
+        action=CareEvent.APPOINTMENT_CANCELLED,
         patient=appointment.patient,
         target=appointment,
         details={"starts_at": appointment.starts_at.isoformat(), "source": source},

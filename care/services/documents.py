@@ -12,6 +12,7 @@ from django.db import transaction
 from accounts.models import User
 from audit.services import audit_record
 from care.document_content import document_content_problem
+from care.events import CareEvent
 from care.models import Document, DocumentCategory
 from clinics.models import Patient
 
@@ -76,7 +77,7 @@ def document_upload(
         document.save()
         audit_record(
             actor=actor,
-            action="document.uploaded",
+            action=CareEvent.DOCUMENT_UPLOADED,
             patient=patient,
             target=document,
             details={"title": document.title, "shared_in_portal": shared_in_portal},
@@ -107,7 +108,7 @@ def document_update(
     document.save(update_fields=changed)
     audit_record(
         actor=actor,
-        action="document.updated",
+        action=CareEvent.DOCUMENT_UPDATED,
         patient=document.patient,
         target=document,
         details={"fields": changed, "shared_in_portal": document.shared_in_portal},
@@ -121,7 +122,7 @@ def document_open_for_download(*, document: Document, actor: User) -> File:
     file = document.file.open("rb")
     audit_record(
         actor=actor,
-        action="document.downloaded",
+        action=CareEvent.DOCUMENT_DOWNLOADED,
         patient=document.patient,
         target=document,
         details={"title": document.title, "by_staff": actor.is_staff},

@@ -15,6 +15,7 @@ from access_control.policy import portal_form_patients_for
 from accounts.models import User
 from audit.services import audit_record
 from care.errors import CareError
+from care.events import CareEvent
 from care.models import (
     AssignmentStatus,
     FieldKind,
@@ -88,7 +89,7 @@ def form_template_save(
     template.fields.exclude(pk__in=kept).delete()
     audit_record(
         actor=actor,
-        action="form_template.created" if creating else "form_template.updated",
+        action=CareEvent.FORM_TEMPLATE_CREATED if creating else CareEvent.FORM_TEMPLATE_UPDATED,
         target=template,
         details={"clinic": template.clinic_id, "title": template.title, "fields": len(kept)},
     )
@@ -126,7 +127,7 @@ def form_assign(
         assigned.append(assignment)
         audit_record(
             actor=actor,
-            action="form.assigned",
+            action=CareEvent.FORM_ASSIGNED,
             patient=patient,
             target=assignment,
             details={
@@ -178,7 +179,7 @@ def form_save_progress(*, assignment: FormAssignment, answers: Answers, account:
     _answers_replace(assignment=assignment, answers=answers)
     audit_record(
         actor=account,
-        action="form.progress_saved",
+        action=CareEvent.FORM_PROGRESS_SAVED,
         patient=assignment.patient,
         target=assignment,
     )
@@ -214,7 +215,7 @@ def form_submit(*, assignment: FormAssignment, answers: Answers, account: User) 
     _answers_replace(assignment=assignment, answers=answers)
     audit_record(
         actor=account,
-        action="form.submitted",
+        action=CareEvent.FORM_SUBMITTED,
         patient=assignment.patient,
         target=assignment,
         details={"answers": assignment.answers.count()},
@@ -226,7 +227,7 @@ def form_answers_print(*, assignment: FormAssignment, actor: User) -> None:
     """Notes that staff opened a form's answers to print them."""
     audit_record(
         actor=actor,
-        action="form.answers_printed",
+        action=CareEvent.FORM_ANSWERS_PRINTED,
         patient=assignment.patient,
         target=assignment,
     )

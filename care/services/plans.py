@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.models import User
 from audit.services import audit_record
+from care.events import CareEvent
 from care.models import PlanItem, TreatmentPlan
 
 
@@ -42,7 +43,7 @@ def plan_save(
     )
     audit_record(
         actor=actor,
-        action="plan.created" if creating else "plan.updated",
+        action=CareEvent.PLAN_CREATED if creating else CareEvent.PLAN_UPDATED,
         patient=plan.patient,
         target=plan,
         details={

@@ -1,4 +1,5 @@
-"""What staff keep so that patients can book: weekly hours, time off, the clinic's rules."""
+"""What staff keep so that patients can book: weekly hours and time off (the clinic's booking
+rules are saved by clinics.services.clinic_settings_save)."""
 
 from __future__ import annotations
 
@@ -8,35 +9,8 @@ from django.db import transaction
 
 from accounts.models import User
 from audit.services import audit_record
-from care.models import Availability, ClinicCareSettings, TimeOff
-from clinics.models import Clinic
-
-
-@transaction.atomic
-def clinic_care_settings_save(
-    *, clinic: Clinic, cancellation_cutoff_hours: int, booking_horizon_days: int, actor: User
-) -> ClinicCareSettings:
-    care_settings = ClinicCareSettings.objects.filter(clinic=clinic).first() or ClinicCareSettings(
-        clinic=clinic
-    )
-    care_settings.cancellation_cutoff_hours = cancellation_cutoff_hours
-    care_settings.booking_horizon_days = booking_horizon_days
-    care_settings.full_clean()
-    if care_settings.pk is None:
-        care_settings.save()
-    else:
-        care_settings.save(update_fields=["cancellation_cutoff_hours", "booking_horizon_days"])
-    audit_record(
-        actor=actor,
-        action="care.clinic_settings_saved",
-        target=care_settings,
-        details={
-            "clinic": clinic.pk,
-            "cancellation_cutoff_hours": cancellation_cutoff_hours,
-            "booking_horizon_days": booking_horizon_days,
-        },
-    )
-    return care_settings
+from care.events import CareEvent
+from care.models import Availability, TimeOff
 
 
 @transaction.atomic
@@ -52,7 +26,7 @@ def availability_save(
         availability.save(update_fields=list(changed_fields))
     audit_record(
         actor=actor,
-        action="availability.saved",
+        action=CareEvent.AVAILABILITY_SAVED,
         target=availability,
         details={
             "practitioner": availability.practitioner_id,
@@ -71,7 +45,9 @@ def availability_delete(*, availability: Availability, actor: User) -> None:
         "clinic": availability.clinic_id,
         "hours": str(availability),
     }
-    audit_record(actor=actor, action="availability.deleted", target=availability, details=details)
+    audit_record(
+        actor=actor, action=CareEvent.AVAILABILITY_DELETED, target=availability, details=details
+    )
     availability.delete()
 
 
@@ -87,7 +63,7 @@ def time_off_save(*, time_off: TimeOff, actor: User, changed_fields: Sequence[st
         time_off.save(update_fields=list(changed_fields))
     audit_record(
         actor=actor,
-        action="time_off.saved",
+        action=CareEvent.TIME_OFF_SAVED,
         target=time_off,
         details={
             "practitioner": time_off.practitioner_id,
@@ -104,5 +80,5 @@ def time_off_delete(*, time_off: TimeOff, actor: User) -> None:
         "practitioner": time_off.practitioner_id,
         "starts_at": time_off.starts_at.isoformat(),
     }
-    audit_record(actor=actor, action="time_off.deleted", target=time_off, details=details)
+    audit_record(actor=actor, action=CareEvent.TIME_OFF_DELETED, target=time_off, details=details)
     time_off.delete()

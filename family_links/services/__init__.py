@@ -6,7 +6,6 @@ The package's modules by concern; callers import the services from here.
 from __future__ import annotations
 
 from family_links.services.base import AccessLinkError, AccessLinkNotValid, DateOfBirthMismatch
-from family_links.services.clinic_settings import clinic_link_settings_save
 from family_links.services.links import (
     NewAccessLink,
     access_link_generate,
@@ -40,7 +39,6 @@ __all__ = [
     "access_links_revoke_for_block",
     "access_links_revoke_outdated",
     "access_links_send_for_family",
-    "clinic_link_settings_save",
     "demographics_update",
     "email_on_file_update",
     "grant_remove_by_holder",

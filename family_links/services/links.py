@@ -17,12 +17,13 @@ from django.utils import timezone
 from access_control.selectors import patient_is_blocked
 from access_control.services.base import patient_lock
 from accounts.models import User, normalize_email_address
-from accounts.tokens import token_digest, token_generate
+from accounts.tokens import TokenRevokeReason, TokenStatus, token_digest, token_generate
 from audit.services import audit_record
 from clinics.models import Patient
 from clinics.services import patient_save
 from family_links.codes import code_digest, code_format, code_generate
-from family_links.models import AccessLink, AccessLinkStatus, LinkRevokeReason
+from family_links.events import FamilyLinksEvent
+from family_links.models import AccessLink
 from family_links.selectors import access_links_due_reminder, access_links_pending
 from family_links.services.base import AccessLinkError, mail_queue
 from outbox.models import Email
@@ -69,7 +70,7 @@ def _links_revoke_pending(
     *,
     patient: Patient,
     actor: User | None,
-    reason: LinkRevokeReason,
+    reason: TokenRevokeReason,
     superseded_by: AccessLink | None = None,
     only_sent_other_than: str | None = None,
 ) -> list[int]:
@@ -79,20 +80,11 @@ def _links_revoke_pending(
     A step of the calling service: it runs in that service's transaction, which audits it.
     """
     pending = access_links_pending(patient=patient)
-    if superseded_by is not None:
-        pending = pending.exclude(pk=superseded_by.pk)
     if only_sent_other_than is not None:
         pending = pending.filter(sent_at__isnull=False).exclude(sent_to=only_sent_other_than)
-    ids = list(pending.values_list("pk", flat=True))
-    if not ids:
-        return []
-    AccessLink.objects.filter(pk__in=ids, redeemed_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(),
-        revoked_by=actor,
-        revoke_reason=reason,
-        superseded_by=superseded_by,
-    )
-    links_mail_cancel(link_ids=ids)
+    ids = pending.revoke_pending(by=actor, reason=reason, superseded_by=superseded_by)
+    if ids:
+        links_mail_cancel(link_ids=ids)
     return ids
 
 
@@ -110,18 +102,18 @@ def access_link_generate(*, patient: Patient, actor: User) -> NewAccessLink:
     code, digest = _code_unused()
     link = AccessLink.objects.create(
         patient=patient,
-        token_digest=token.digest,
+        digest=token.digest,
         code_digest=digest,
         created_by=actor,
         created_at=now,
         expires_at=now + settings.ACCESS_LINK_TTL,
     )
     superseded = _links_revoke_pending(
-        patient=patient, actor=actor, reason=LinkRevokeReason.SUPERSEDED, superseded_by=link
+        patient=patient, actor=actor, reason=TokenRevokeReason.SUPERSEDED, superseded_by=link
     )
     audit_record(
         actor=actor,
-        action="family_links.link_generated",
+        action=FamilyLinksEvent.LINK_GENERATED,
         patient=patient,
         target=link,
         details={"expires_at": link.expires_at.isoformat(), "superseded": superseded},
@@ -133,12 +125,12 @@ def access_link_generate(*, patient: Patient, actor: User) -> NewAccessLink:
 def access_link_send(*, link: AccessLink, token: str, actor: User) -> AccessLink:
     """Emails the link to the address on file. `token` is the one generated with it: the link
     itself is kept only as a digest, so only who generated it can send it."""
-    if not hmac.compare_digest(token_digest(token), link.token_digest):
+    if not hmac.compare_digest(token_digest(token), link.digest):
         raise AccessLinkError("This is not the link that was generated. Generate a new one.")
     patient = link.patient
     patient_lock(patient)
     link.refresh_from_db()
-    if link.status != AccessLinkStatus.PENDING or patient_is_blocked(patient=patient):
+    if link.status != TokenStatus.PENDING or patient_is_blocked(patient=patient):
         raise AccessLinkError(
             "This Medical Access Link can no longer be used. Generate a new one to send."
         )
@@ -171,7 +163,7 @@ def access_link_send(*, link: AccessLink, token: str, actor: User) -> AccessLink
     link.save(update_fields=["email_message", "sent_at", "sent_to"])
     audit_record(
         actor=actor,
-        action="family_links.link_sent",
+        action=FamilyLinksEvent.LINK_SENT,
         patient=patient,
         target=link,
         details={"email": address, "expires_at": link.expires_at.isoformat()},
@@ -183,21 +175,15 @@ def access_link_send(*, link: AccessLink, token: str, actor: User) -> AccessLink
 def access_link_revoke(*, link: AccessLink, actor: User) -> None:
     """Staff withdraw a pending link: it and its code stop working, unsent mail is dropped."""
     patient_lock(link.patient)
-    revoked = AccessLink.objects.filter(
-        pk=link.pk,
-        redeemed_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=timezone.now(),
-    ).update(revoked_at=timezone.now(), revoked_by=actor, revoke_reason=LinkRevokeReason.STAFF)
-    if not revoked:
+    if not AccessLink.objects.revoke(pk=link.pk, by=actor, reason=TokenRevokeReason.STAFF):
         raise AccessLinkError("This link is no longer pending; there is nothing to revoke.")
     links_mail_cancel(link_ids=[link.pk])
     audit_record(
         actor=actor,
-        action="family_links.link_revoked",
+        action=FamilyLinksEvent.LINK_REVOKED,
         patient=link.patient,
         target=link,
-        details={"reason": LinkRevokeReason.STAFF.value},
+        details={"reason": TokenRevokeReason.STAFF.value},
     )
 
 
@@ -207,13 +193,13 @@ def access_links_revoke_for_block(*, patient: Patient, actor: User | None) -> li
 
     Runs inside access_control's `patient_block`, through its `patient_blocked` signal.
     """
-    revoked = _links_revoke_pending(patient=patient, actor=actor, reason=LinkRevokeReason.BLOCKED)
+    revoked = _links_revoke_pending(patient=patient, actor=actor, reason=TokenRevokeReason.BLOCKED)
     if revoked:
         audit_record(
             actor=actor,
-            action="family_links.link_revoked",
+            action=FamilyLinksEvent.LINK_REVOKED,
             patient=patient,
-            details={"reason": LinkRevokeReason.BLOCKED.value, "links": revoked},
+            details={"reason": TokenRevokeReason.BLOCKED.value, "links": revoked},
         )
     return revoked
 
@@ -230,15 +216,15 @@ def access_links_revoke_outdated(*, patient: Patient, actor: User | None) -> lis
     revoked = _links_revoke_pending(
         patient=patient,
         actor=actor,
-        reason=LinkRevokeReason.EMAIL_CHANGED,
+        reason=TokenRevokeReason.EMAIL_CHANGED,
         only_sent_other_than=email,
     )
     if revoked:
         audit_record(
             actor=actor,
-            action="family_links.link_revoked",
+            action=FamilyLinksEvent.LINK_REVOKED,
             patient=patient,
-            details={"reason": LinkRevokeReason.EMAIL_CHANGED.value, "links": revoked},
+            details={"reason": TokenRevokeReason.EMAIL_CHANGED.value, "links": revoked},
         )
     return revoked
 
@@ -269,7 +255,7 @@ def access_links_send_for_family(
         sent.append(new)
     audit_record(
         actor=actor,
-        action="family_links.family_links_sent",
+        action=FamilyLinksEvent.FAMILY_LINKS_SENT,
         patient=None,
         details={
             "patients": [new.link.patient_id for new in sent],
@@ -308,7 +294,7 @@ def access_link_remind_expiring(*, now: datetime | None = None) -> list[int]:
         AccessLink.objects.filter(pk=link.pk).update(reminder_message=message)
         audit_record(
             actor=None,
-            action="family_links.reminder_sent",
+            action=FamilyLinksEvent.REMINDER_SENT,
             patient=patient,
             target=link,
             details={"email": link.sent_to, "expires_at": link.expires_at.isoformat()},

@@ -13,6 +13,7 @@ from accounts.models import User, normalize_email_address
 from audit.services import audit_record
 from clinics.models import Patient
 from clinics.services import patient_save
+from family_links.events import FamilyLinksEvent
 from family_links.models import DemographicChange, DemographicField, EmergencyContact
 from family_links.services.base import email_mask, mail_queue
 
@@ -44,7 +45,7 @@ def _changes_record(
     )
     audit_record(
         actor=account,
-        action="portal.demographics_updated",
+        action=FamilyLinksEvent.DEMOGRAPHICS_UPDATED,
         patient=patient,
         target=patient,
         details={"fields": [str(field) for field, _, _ in changes]},

@@ -21,8 +21,10 @@ from access_control.selectors import patient_is_blocked
 from access_control.services import grant_create
 from access_control.services.base import PortalAccessError, patient_lock
 from accounts.models import User, normalize_email_address
+from accounts.tokens import TokenStatus
 from audit.services import audit_record
-from family_links.models import AccessLink, AccessLinkStatus
+from family_links.events import FamilyLinksEvent
+from family_links.models import AccessLink
 from family_links.selectors import (
     access_link_by_token,
     access_link_usable_by_code,
@@ -43,7 +45,7 @@ def _link_locked_for_redeeming(found: AccessLink | None) -> AccessLink:
         raise AccessLinkNotValid
     patient_lock(found.patient)
     link = AccessLink.objects.select_related("patient__clinic").get(pk=found.pk)
-    if link.status != AccessLinkStatus.PENDING or patient_is_blocked(patient=link.patient):
+    if link.status != TokenStatus.PENDING or patient_is_blocked(patient=link.patient):
         raise AccessLinkNotValid
     return link
 
@@ -57,7 +59,9 @@ def _failed_check_record(*, link: AccessLink, account: User, via: str) -> int:
         AccessLink.objects.filter(pk=link.pk).update(locked_at=timezone.now())
     audit_record(
         actor=account,
-        action="family_links.link_locked" if attempts_left == 0 else "family_links.check_failed",
+        action=FamilyLinksEvent.LINK_LOCKED
+        if attempts_left == 0
+        else FamilyLinksEvent.CHECK_FAILED,
         patient=link.patient,
         target=link,
         details={"via": via, "failed_checks": link.failed_checks},
@@ -93,16 +97,9 @@ def _notify(*, link: AccessLink, account: User) -> None:
 
 def _claim(*, link: AccessLink, account: User, relationship: Relationship, via: str) -> PortalGrant:
     now = timezone.now()
-    claimed = AccessLink.objects.filter(
-        pk=link.pk,
-        redeemed_at__isnull=True,
-        revoked_at__isnull=True,
-        locked_at__isnull=True,
-        expires_at__gt=now,
-    ).update(redeemed_at=now, redeemed_by=account)
-    if claimed != 1:
+    if not AccessLink.objects.claim(pk=link.pk, by=account, now=now):
         raise AccessLinkNotValid
-    link.redeemed_at, link.redeemed_by = now, account
+    link.used_at, link.used_by = now, account
     grant = grant_create(
         account=account,
         patient=link.patient,
@@ -113,7 +110,7 @@ def _claim(*, link: AccessLink, account: User, relationship: Relationship, via: 
     _notify(link=link, account=account)
     audit_record(
         actor=account,
-        action="family_links.link_redeemed",
+        action=FamilyLinksEvent.LINK_REDEEMED,
         patient=link.patient,
         target=link,
         details={"via": via, "account": account.pk, "grant": grant.pk},

@@ -34,6 +34,7 @@ from portal.content.common import (
     member_choice,
     members_of,
 )
+from portal.events import PortalEvent
 
 
 @login_required
@@ -46,7 +47,7 @@ def appointments(request: HttpRequest) -> HttpResponse:
     lists = portal_appointments(patients=choice.shown, now=timezone.now())
     audit_record_views(
         actor=user,
-        action="portal.appointments_viewed",
+        action=PortalEvent.APPOINTMENTS_VIEWED,
         patients=choice.shown,
         model=Appointment,
         items=[row.appointment for row in lists.upcoming] + lists.past,
@@ -73,11 +74,11 @@ def appointment_cancel(request: HttpRequest, appointment_id: int) -> HttpRespons
         messages.error(request, str(error))
     else:
         messages.success(request, "The appointment was cancelled.")
-    return redirect("portal_care:appointments")
+    return redirect("portal:care:appointments")
 
 
 def _book_url(**params: Any) -> str:
-    return f"{reverse('portal_care:book')}?{urlencode(params)}"
+    return f"{reverse('portal:care:book')}?{urlencode(params)}"
 
 
 class BookingForm(forms.Form):
@@ -173,7 +174,7 @@ def _book_confirm(request: HttpRequest, user: User) -> HttpResponse:
     form = BookingForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Please choose a time from the list.")
-        return redirect("portal_care:book")
+        return redirect("portal:care:book")
     data = form.cleaned_data
     patient = (
         portal_patients_for(user=user).filter(pk=data["patient"]).select_related("clinic").first()
@@ -197,4 +198,4 @@ def _book_confirm(request: HttpRequest, user: User) -> HttpResponse:
         f"{local:%A, %B} {local.day} at {local.strftime('%I:%M %p').lstrip('0')} "
         f"{local.tzname()}.{emailed}",
     )
-    return redirect("portal_care:appointments")
+    return redirect("portal:care:appointments")

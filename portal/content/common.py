@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from access_control.policy import portal_form_patients_for
 from accounts.models import User
 from clinics.models import Clinic, Patient
+from clinics.selectors import patients_single_clinic
 
 
 @dataclass(frozen=True)
@@ -26,8 +27,7 @@ class MemberChoice:
     @property
     def clinic(self) -> Clinic | None:
         """The clinic, when every record belongs to the same one (it brands the page)."""
-        clinics = {member.clinic for member in self.members}
-        return clinics.pop() if len(clinics) == 1 else None
+        return patients_single_clinic(patients=self.members)
 
     def context(self) -> dict[str, Any]:
         return {"members": self.members, "member": self.member, "portal_clinic": self.clinic}
@@ -55,7 +55,7 @@ def forms_only_redirect(user: User, members: list[Patient]) -> HttpResponse | No
     Asks only when the account reaches no record in full, so other pages pay no query for it.
     """
     if not members and portal_form_patients_for(user=user).exists():
-        return redirect("portal_care:forms")
+        return redirect("portal:care:forms")
     return None
 
 

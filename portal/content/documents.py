@@ -13,6 +13,7 @@ from care.models import Document
 from care.responses import document_file_response
 from care.selectors import portal_document, portal_documents
 from portal.content.common import forms_only_redirect, member_choice
+from portal.events import PortalEvent
 
 
 @login_required
@@ -26,7 +27,7 @@ def documents(request: HttpRequest) -> HttpResponse:
     shown = list(portal_documents(patients=choice.shown))
     audit_record_views(
         actor=user,
-        action="portal.documents_viewed",
+        action=PortalEvent.DOCUMENTS_VIEWED,
         patients=choice.shown,
         model=Document,
         items=shown,

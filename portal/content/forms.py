@@ -27,6 +27,7 @@ from care.selectors import (
 )
 from care.services.forms import form_save_progress, form_submit
 from portal.content.common import member_choice
+from portal.events import PortalEvent
 
 
 @login_required
@@ -37,7 +38,7 @@ def forms(request: HttpRequest) -> HttpResponse:
     rows = form_rows(assignments=portal_form_assignments(patients=choice.shown), now=timezone.now())
     audit_record_views(
         actor=user,
-        action="portal.forms_viewed",
+        action=PortalEvent.FORMS_VIEWED,
         patients=choice.shown,
         model=FormAssignment,
         items=[row.assignment for row in rows],
@@ -60,7 +61,7 @@ def _after_submit(request: HttpRequest, user: User, assignment: FormAssignment) 
         f"Thank you! “{assignment.template.title}” for {assignment.patient.display_name} "
         f"was sent to {assignment.patient.clinic.name}.",
     )
-    return redirect("portal_care:forms")
+    return redirect("portal:care:forms")
 
 
 @login_required
@@ -78,7 +79,7 @@ def form_fill(request: HttpRequest, assignment_id: int) -> HttpResponse:
     if request.method == "GET":
         audit_record_views(
             actor=user,
-            action="portal.form_viewed",
+            action=PortalEvent.FORM_VIEWED,
             patients=[assignment.patient],
             model=FormAssignment,
             items=[assignment],
@@ -91,7 +92,7 @@ def form_fill(request: HttpRequest, assignment_id: int) -> HttpResponse:
     if assignment.is_completed:
         if request.method == "POST":
             messages.error(request, "This form was already submitted; its answers cannot change.")
-            return redirect("portal_care:form", assignment_id=assignment.pk)
+            return redirect("portal:care:form", assignment_id=assignment.pk)
         return render(request, "portal/care/form_fill.html", context)
     if request.method != "POST":
         form = AnswerForm(questions=questions, answers=answers)
@@ -106,12 +107,12 @@ def form_fill(request: HttpRequest, assignment_id: int) -> HttpResponse:
             form.add_error(None, error)
         except CareError as error:
             messages.error(request, str(error))
-            return redirect("portal_care:forms")
+            return redirect("portal:care:forms")
         else:
             if submitting:
                 return _after_submit(request, user, assignment)
             messages.success(
                 request, "Your answers are saved. Come back any time to finish and submit the form."
             )
-            return redirect("portal_care:forms")
+            return redirect("portal:care:forms")
     return render(request, "portal/care/form_fill.html", {**context, "form": form})

@@ -11,6 +11,7 @@ from audit.services import audit_record_views
 from care.models import TreatmentPlan
 from care.selectors import portal_plans
 from portal.content.common import forms_only_redirect, member_choice
+from portal.events import PortalEvent
 
 
 @login_required
@@ -24,7 +25,7 @@ def plans(request: HttpRequest) -> HttpResponse:
     shown = list(portal_plans(patients=choice.shown))
     audit_record_views(
         actor=user,
-        action="portal.plans_viewed",
+        action=PortalEvent.PLANS_VIEWED,
         patients=choice.shown,
         model=TreatmentPlan,
         items=shown,

@@ -4,7 +4,7 @@ from django.urls import path
 
 from portal.content import appointments, documents, forms, plans
 
-app_name = "portal_care"
+app_name = "care"
 
 urlpatterns = [
     path("documents/", documents.documents, name="documents"),

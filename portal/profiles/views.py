@@ -22,6 +22,7 @@ from access_control.policy import portal_link_refusal
 from access_control.services import PortalAccessError
 from accounts.http import client_ip
 from accounts.roles import signed_in_user
+from clinics.selectors import patients_single_clinic
 from family_links.forms import AccessCodeForm
 from family_links.ratelimit import access_code_attempt_allowed
 from family_links.selectors import profile_grants_for
@@ -39,12 +40,11 @@ from portal.profiles.session import current_grant, current_set
 
 
 def _context(grants: list[PortalGrant], current: PortalGrant | None) -> dict[str, Any]:
-    clinics = {grant.patient.clinic for grant in grants}
     return {
         "profile_grants": grants,
         "current": current,
         "current_id": current.patient_id if current else None,
-        "portal_clinic": clinics.pop() if len(clinics) == 1 else None,
+        "portal_clinic": patients_single_clinic(patients=[g.patient for g in grants]),
     }
 
 
@@ -94,6 +94,7 @@ def edit(request: HttpRequest, patient_id: int) -> HttpResponse:
     form = DemographicsForm(
         request.POST or None,
         initial=DemographicsForm.initial_for(patient, getattr(patient, "emergency_contact", None)),
+        region=patient.clinic.phone_region,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -172,7 +172,7 @@ class PharmacyPatientAdmin(ReadOnlyAdmin):
 
 @admin.register(PractitionerInvitation)
 class PractitionerInvitationAdmin(ReadOnlyAdmin):
-    list_display = ("email", "profile", "created_at", "expires_at", "state", "created_by")
+    list_display = ("email", "profile", "created_at", "expires_at", "status_label", "created_by")
     list_select_related = ("profile", "created_by")
     search_fields = ("email", "profile__last_name")
     fields = (
@@ -182,7 +182,12 @@ class PractitionerInvitationAdmin(ReadOnlyAdmin):
         "created_at",
         "expires_at",
         "used_at",
+        "used_by",
         "revoked_at",
-        "account",
+        "revoke_reason",
     )
     readonly_fields = fields
+
+    @admin.display(description="status")
+    def status_label(self, obj: PractitionerInvitation) -> str:
+        return obj.status_label

@@ -9,7 +9,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.request import Request
 
 from prescribers.models import ApiToken
-from prescribers.selectors import api_token_usable
+from prescribers.policy import api_token_usable
 
 KEYWORD = b"bearer"
 UNUSABLE = (

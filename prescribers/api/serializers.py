@@ -14,7 +14,7 @@ from prescribers.api.fields import (
     StrictIntegerField,
 )
 from prescribers.models import EPrescription, PrescriptionStatus
-from prescribers.selectors import practitioner_clinic_for
+from prescribers.policy import practitioner_clinic_for
 from prescribers.services.eprescriptions import MedicationDetails, PatientDetails
 from prescribers.validators import validate_birth_date
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import cast
 
+from django.contrib.auth.decorators import login_not_required
+from django.utils.decorators import method_decorator
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -24,7 +26,7 @@ from prescribers.api.serializers import (
 from prescribers.api.throttling import ApiTokenRateThrottle
 from prescribers.errors import PrescriberError, SubmissionConflict
 from prescribers.models import PrescriptionSource
-from prescribers.selectors import eprescriptions_for
+from prescribers.policy import eprescriptions_for
 from prescribers.services.eprescriptions import eprescription_submit
 
 
@@ -40,6 +42,9 @@ _COMMON_ERRORS = {
 }
 
 
+# The API signs nobody in by session: the bearer token authenticates each request, and a missing
+# one is a 401 in JSON, never a redirect to the sign-in page.
+@method_decorator(login_not_required, name="dispatch")
 class PractitionerApiView(APIView):
     authentication_classes = [ApiTokenAuthentication]
     permission_classes = [IsAuthenticated]

@@ -15,8 +15,9 @@ from accounts.models import User
 from accounts.tokens import token_generate
 from audit.services import audit_record
 from prescribers.errors import PrescriberError
+from prescribers.events import PrescriberEvent
 from prescribers.models import ApiToken
-from prescribers.selectors import practitioner_for
+from prescribers.policy import api_token_holder_refusal
 
 
 @dataclass(frozen=True)
@@ -30,8 +31,9 @@ def api_token_create(*, user: User, name: str) -> NewApiToken:
     name = name.strip()
     if not name:
         raise PrescriberError("Give the token a name, e.g. where it is used.", field="name")
-    if practitioner_for(user=user) is None:
-        raise PrescriberError("Only practitioners' portal accounts can have API tokens.")
+    refusal = api_token_holder_refusal(user=user)
+    if refusal is not None:
+        raise PrescriberError(refusal)
     secret = token_generate()
     token = ApiToken.objects.create(
         user=user,
@@ -42,7 +44,7 @@ def api_token_create(*, user: User, name: str) -> NewApiToken:
     )
     audit_record(
         actor=user,
-        action="api_token.created",
+        action=PrescriberEvent.API_TOKEN_CREATED,
         target=token,
         details={"name": name, "expires_at": token.expires_at.isoformat()},
     )
@@ -55,7 +57,7 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> ApiToken:
         revoked_at=timezone.now()
     )
     if revoked:
-        audit_record(actor=actor, action="api_token.revoked", target=token)
+        audit_record(actor=actor, action=PrescriberEvent.API_TOKEN_REVOKED, target=token)
     token.refresh_from_db(fields=["revoked_at"])
     return token
 
@@ -71,7 +73,7 @@ def api_tokens_revoke_for_password_change(*, user: User) -> int:
         # Nobody chose this revocation: it follows the password, whoever set it.
         audit_record(
             actor=None,
-            action="api_token.revoked",
+            action=PrescriberEvent.API_TOKEN_REVOKED,
             target=token,
             details={"reason": "password changed", "account": user.pk},
         )

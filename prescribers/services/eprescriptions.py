@@ -17,6 +17,7 @@ from accounts.models import User
 from audit.services import audit_record
 from clinics.models import PractitionerClinic
 from prescribers.errors import PrescriberError, SubmissionConflict
+from prescribers.events import PrescriberEvent
 from prescribers.matching import patient_name_key
 from prescribers.models import (
     EPrescription,
@@ -26,11 +27,15 @@ from prescribers.models import (
     PrescriptionStatus,
     ProfilePatient,
 )
+from prescribers.policy import (
+    NOT_YOUR_CLINIC,
+    practitioner_clinic_refusal,
+    prescription_patients_for,
+)
 from prescribers.selectors import (
     pharmacy_patient_match,
     prescriber_active_profile_for,
     prescriber_likely_duplicates,
-    prescription_patients_for,
 )
 
 
@@ -75,10 +80,10 @@ _NEXT_STATUSES: dict[str, frozenset[str]] = {
 }
 
 
-def _full_clean(instance: models.Model) -> None:
+def _full_clean(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> None:
     """Model validation, as a PrescriberError naming the first field at fault."""
     try:
-        instance.full_clean()
+        instance.full_clean(exclude=exclude)
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
         raise PrescriberError(
@@ -141,7 +146,7 @@ def _profile_create_for(*, combination: PractitionerClinic) -> PrescriberProfile
     )
     audit_record(
         actor=None,
-        action="prescriber.created_automatically",
+        action=PrescriberEvent.PROFILE_CREATED_AUTOMATICALLY,
         target=profile,
         details={
             "practitioner_clinic": combination.pk,
@@ -170,7 +175,9 @@ def _patient_find_or_create(*, details: PatientDetails) -> PharmacyPatient:
         email=details.email.strip().lower(),
         name_key=patient_name_key(first_name=details.first_name, last_name=details.last_name),
     )
-    _full_clean(patient)
+    # A prescription's phone is kept as the practitioner's software sent it (the API's contract):
+    # E.164 when it is a valid number, the text as sent otherwise.
+    _full_clean(patient, exclude=("phone",))
     patient.save()
     return patient
 
@@ -199,13 +206,11 @@ def eprescription_submit(
         .filter(pk=practitioner_clinic.pk)
         .first()
     )
-    if combination is None or combination.practitioner.user_id != user.pk or not user.is_active:
-        raise PrescriberError("Choose one of your clinics.", field="clinic")
-    if combination.archived_at is not None:
-        raise PrescriberError(
-            "This clinic is archived; restore it under My clinics to prescribe from it.",
-            field="clinic",
-        )
+    if combination is None:
+        raise PrescriberError(NOT_YOUR_CLINIC, field="clinic")
+    refusal = practitioner_clinic_refusal(user=user, practitioner_clinic=combination)
+    if refusal is not None:
+        raise PrescriberError(refusal, field="clinic")
     external_id = external_id.strip()
     digest = _submission_digest(patient=patient, medication=medication, notes=notes)
     if external_id:
@@ -253,7 +258,7 @@ def eprescription_submit(
     prescription.save()
     audit_record(
         actor=user,
-        action="eprescription.received",
+        action=PrescriberEvent.EPRESCRIPTION_RECEIVED,
         target=prescription,
         details={
             "profile": profile.pk,
@@ -286,7 +291,7 @@ def eprescription_status_set(
         prescription.save(update_fields=["status", "updated_at"])
         audit_record(
             actor=actor,
-            action="eprescription.status_changed",
+            action=PrescriberEvent.EPRESCRIPTION_STATUS_CHANGED,
             target=prescription,
             details={"from": previous, "to": str(status)},
         )

@@ -15,15 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User, normalize_email_address
-from accounts.tokens import token_digest, token_generate
+from accounts.tokens import token_generate
 from audit.services import audit_record
 from clinics.models import Practitioner, PractitionerClinic
+from clinics.phones import phone_e164
 from clinics.services import practitioner_account_attach, practitioner_clinic_create
 from outbox.models import Email
 from outbox.services import email_cancel, email_queue
 from prescribers.errors import InvitationUnusable, PrescriberError
+from prescribers.events import PrescriberEvent
 from prescribers.matching import fold
 from prescribers.models import PractitionerInvitation, PrescriberProfile
+from prescribers.selectors import practitioner_invitation_usable
 from prescribers.services.profiles import prescriber_link
 
 
@@ -54,20 +57,20 @@ def practitioner_invitation_send(
         )
 
     now = timezone.now()
-    superseded = PractitionerInvitation.objects.filter(
-        profile=profile, used_at__isnull=True, revoked_at__isnull=True
-    )
-    email_cancel(emails=Email.objects.filter(pk__in=superseded.values("message_id")))
-    superseded.update(revoked_at=now)
-
     secret = token_generate()
     invitation = PractitionerInvitation.objects.create(
         profile=profile,
         email=address,
-        token_hash=secret.digest,
+        digest=secret.digest,
+        created_at=now,
         expires_at=now + settings.PRESCRIBER_INVITATION_TTL,
         created_by=actor,
     )
+    superseded = PractitionerInvitation.objects.filter(profile=profile).supersede(
+        newer=invitation, by=actor, now=now
+    )
+    messages = PractitionerInvitation.objects.filter(pk__in=superseded).values("message_id")
+    email_cancel(emails=Email.objects.filter(pk__in=messages))
     context = {
         "profile": profile,
         "link": settings.SITE_URL + reverse("practitioner:invitation_accept", args=[secret.raw]),
@@ -84,7 +87,7 @@ def practitioner_invitation_send(
     invitation.save(update_fields=["message"])
     audit_record(
         actor=actor,
-        action="prescriber.invitation_sent",
+        action=PrescriberEvent.INVITATION_SENT,
         target=profile,
         details={"invitation": invitation.pk, "email": address},
     )
@@ -109,7 +112,7 @@ def _combination_for(
             "city": profile.city,
             "region": profile.region,
             "postal_code": profile.postal_code,
-            "phone": profile.clinic_phone,
+            "phone": phone_e164(profile.clinic_phone),
         },
         actor=None,
     )
@@ -119,20 +122,11 @@ def _combination_for(
 def practitioner_invitation_accept(*, raw_token: str, password: str) -> User:
     """Creates the portal account with the profile's clinic in it, linked to the profile.
 
-    Signs nobody in: the practitioner signs in with the new password afterwards.
+    The view then signs in this new account (accounts.http.sign_in_created_account).
     """
-    now = timezone.now()
-    claimed = PractitionerInvitation.objects.filter(
-        token_hash=token_digest(raw_token),
-        used_at__isnull=True,
-        revoked_at__isnull=True,
-        expires_at__gt=now,
-    ).update(used_at=now)
-    if claimed != 1:
+    invitation = practitioner_invitation_usable(raw_token=raw_token)
+    if invitation is None or not PractitionerInvitation.objects.claim(pk=invitation.pk, by=None):
         raise InvitationUnusable()
-    invitation = PractitionerInvitation.objects.select_related("profile").get(
-        token_hash=token_digest(raw_token)
-    )
     profile = invitation.profile
     if profile.practitioner_clinic_id is not None or not profile.is_active:
         raise PrescriberError(
@@ -159,8 +153,8 @@ def practitioner_invitation_accept(*, raw_token: str, password: str) -> User:
         combination = _combination_for(practitioner=practitioner, profile=profile)
     except ValidationError as error:
         raise PrescriberError(" ".join(error.messages)) from error
-    invitation.account = user
-    invitation.save(update_fields=["account"])
+    invitation.used_by = user
+    invitation.save(update_fields=["used_by"])
     prescriber_link(
         profile=profile,
         account=user,
@@ -171,7 +165,7 @@ def practitioner_invitation_accept(*, raw_token: str, password: str) -> User:
     )
     audit_record(
         actor=user,
-        action="prescriber.invitation_accepted",
+        action=PrescriberEvent.INVITATION_ACCEPTED,
         target=profile,
         details={"invitation": invitation.pk, "clinic": combination.clinic.name},
     )

@@ -17,6 +17,7 @@ from accounts.models import User
 from audit.services import audit_record
 from clinics.models import PractitionerClinic
 from prescribers.errors import LinkConflict, PrescriberError
+from prescribers.events import PrescriberEvent
 from prescribers.models import (
     EPrescription,
     PrescriberLicence,
@@ -100,7 +101,7 @@ def _disconnect(
     )
     audit_record(
         actor=actor,
-        action="prescriber.disconnected",
+        action=PrescriberEvent.PROFILE_DISCONNECTED,
         target=profile,
         details={"practitioner_clinic": combination_id, "moved_to": moved_to, "reason": reason},
     )
@@ -149,7 +150,7 @@ def prescriber_link(
     )
     audit_record(
         actor=actor,
-        action="prescriber.linked",
+        action=PrescriberEvent.PROFILE_LINKED,
         target=profile,
         details={
             "practitioner_clinic": combination.pk,
@@ -201,7 +202,7 @@ def prescriber_profile_save(
     if creating or changed_fields or licences_saved or licences_deleted:
         audit_record(
             actor=actor,
-            action="prescriber.created" if creating else "prescriber.updated",
+            action=PrescriberEvent.PROFILE_CREATED if creating else PrescriberEvent.PROFILE_UPDATED,
             target=profile,
             details={
                 "fields": sorted(changed_fields),
@@ -237,7 +238,10 @@ def prescriber_archive(
     profile.needs_review = False
     profile.save(update_fields=["status", "archived_at", "needs_review", "updated_at"])
     audit_record(
-        actor=actor, action="prescriber.archived", target=profile, details={"reason": reason}
+        actor=actor,
+        action=PrescriberEvent.PROFILE_ARCHIVED,
+        target=profile,
+        details={"reason": reason},
     )
     return profile
 
@@ -262,7 +266,10 @@ def prescriber_restore(
     profile.merged_into = None
     _save_keeping_one_link(profile=profile, fields=["status", "archived_at", "merged_into"])
     audit_record(
-        actor=actor, action="prescriber.restored", target=profile, details={"reason": reason}
+        actor=actor,
+        action=PrescriberEvent.PROFILE_RESTORED,
+        target=profile,
+        details={"reason": reason},
     )
     return profile
 
@@ -278,7 +285,10 @@ def prescriber_review_complete(
     profile.needs_review = False
     profile.save(update_fields=["needs_review", "updated_at"])
     audit_record(
-        actor=actor, action="prescriber.reviewed", target=profile, details={"reason": reason}
+        actor=actor,
+        action=PrescriberEvent.PROFILE_REVIEWED,
+        target=profile,
+        details={"reason": reason},
     )
     return profile
 
@@ -342,13 +352,13 @@ def prescriber_merge(
     }
     audit_record(
         actor=actor,
-        action="prescriber.merged",
+        action=PrescriberEvent.PROFILE_MERGED,
         target=duplicate,
         details={"kept": keep.pk, **moved},
     )
     audit_record(
         actor=actor,
-        action="prescriber.merge_received",
+        action=PrescriberEvent.PROFILE_MERGE_RECEIVED,
         target=keep,
         details={"duplicate": duplicate.pk, **moved},
     )

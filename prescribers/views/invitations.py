@@ -1,18 +1,21 @@
 """Accepting an invitation to the practitioner portal.
 
 Opening the link (GET) changes nothing, so mail scanners cannot use it up. Sending the form
-(POST) uses the invitation and creates the account; nobody is signed in by the link.
+(POST) uses the invitation, creates the account and signs in that new account only (the one
+rule for invitations, accounts.http.sign_in_created_account).
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
+from accounts.http import sign_in_created_account
 from prescribers.errors import InvitationUnusable, PrescriberError
 from prescribers.forms import InvitationAcceptForm
 from prescribers.selectors import practitioner_invitation_usable
@@ -28,6 +31,8 @@ def _unusable(request: HttpRequest) -> HttpResponse:
     )
 
 
+# Reached from an email before the account exists; the token is the key.
+@login_not_required
 @never_cache
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     invitation = practitioner_invitation_usable(raw_token=token)
@@ -46,13 +51,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except PrescriberError as error:
             form.add_error(None, error.message)
         else:
+            sign_in_created_account(request, account=user)
             messages.success(
                 request,
-                f"Your practitioner account is ready. Sign in with {user.email} and your new "
-                "password.",
+                f"Your practitioner account is ready. From now on, sign in with {user.email} "
+                "and your new password.",
             )
-            login_url = reverse("account_login")
-            return HttpResponseRedirect(f"{login_url}?next={reverse('practitioner:home')}")
+            return HttpResponseRedirect(reverse("practitioner:home"))
     return render(
         request,
         "practitioner/invitation_accept.html",

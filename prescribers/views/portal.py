@@ -1,6 +1,6 @@
 """The practitioner portal (/practitioner/): clinics, new prescriptions, history, API tokens.
 
-Every page asks the selectors afresh who the practitioner is and what they may see.
+Every page asks prescribers.policy afresh who the practitioner is and what they may see.
 """
 
 from __future__ import annotations
@@ -30,15 +30,15 @@ from clinics.services import (
 from prescribers.errors import PrescriberError
 from prescribers.forms import ApiTokenForm, ClinicForm, PrescriptionForm, error_to_form
 from prescribers.models import PrescriptionSource
-from prescribers.selectors import (
+from prescribers.policy import (
     api_tokens_for,
     eprescriptions_for,
     practitioner_clinic_for,
     practitioner_clinics_for,
     practitioner_for,
-    prescription_history_for,
     prescription_patients_for,
 )
+from prescribers.selectors import prescription_history
 from prescribers.services.api_tokens import api_token_create, api_token_revoke
 from prescribers.services.eprescriptions import eprescription_submit
 
@@ -184,9 +184,10 @@ def prescription_new(request: HttpRequest, practitioner: Practitioner) -> HttpRe
 
 @practitioner_view
 def history(request: HttpRequest, practitioner: Practitioner) -> HttpResponse:
-    patients = prescription_history_for(user=signed_in_user(request)).order_by(
-        "last_name", "first_name", "pk"
-    )
+    user = signed_in_user(request)
+    patients = prescription_history(
+        patients=prescription_patients_for(user=user), prescriptions=eprescriptions_for(user=user)
+    ).order_by("last_name", "first_name", "pk")
     page = Paginator(patients, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "practitioner/history.html", {"page": page})
 

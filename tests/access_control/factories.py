@@ -39,5 +39,5 @@ class PortalInvitationFactory(DjangoModelFactory[PortalInvitation]):
 
     patient = factory.SubFactory(PatientFactory)
     email = factory.LazyAttribute(lambda o: o.patient.email)
-    token_digest = factory.LazyAttribute(lambda o: token_digest(o.token))
+    digest = factory.LazyAttribute(lambda o: token_digest(o.token))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=3))

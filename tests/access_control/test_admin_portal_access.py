@@ -13,16 +13,18 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from access_control.events import AccessControlEvent
 from access_control.models import (
     GrantScope,
-    InvitationStatus,
     PatientPortalSettings,
     PortalGrant,
     PortalInvitation,
 )
 from access_control.services import invitation_send
 from accounts.models import User
+from accounts.tokens import TokenStatus
 from audit.models import AuditEvent
+from clinics.events import ClinicEvent
 from clinics.models import Clinic, Patient, Practitioner
 from outbox.models import Email
 from tests.access_control.factories import PortalGrantFactory
@@ -96,24 +98,28 @@ def test_the_status_says_blocked(staff_client: Client, patient: Patient) -> None
 
 
 ACTIONS: list[tuple[str, Callable[[Patient], dict[str, Any]], str]] = [
-    ("invite", lambda p: {}, "portal.invitation_sent"),
-    ("block", lambda p: {"choice": "yes"}, "portal.patient_blocked"),
-    ("test-profile", lambda p: {"choice": "yes"}, "patient.updated"),
-    ("practitioners", lambda p: {"practitioners": []}, "portal.available_practitioners_set"),
+    ("invite", lambda p: {}, AccessControlEvent.INVITATION_SENT),
+    ("block", lambda p: {"choice": "yes"}, AccessControlEvent.PATIENT_BLOCKED),
+    ("test-profile", lambda p: {"choice": "yes"}, ClinicEvent.PATIENT_UPDATED),
+    (
+        "practitioners",
+        lambda p: {"practitioners": []},
+        AccessControlEvent.AVAILABLE_PRACTITIONERS_SET,
+    ),
     (
         "account",
         lambda p: {"username": "bennett.tablet", "password": "Harbor-Lamp-2031", "scope": "full"},
-        "portal.account_created_manually",
+        AccessControlEvent.ACCOUNT_CREATED_MANUALLY,
     ),
     (
         "revoke-grant",
         lambda p: {"grant": PortalGrant.objects.get(patient=p).pk},
-        "portal.grant_revoked",
+        AccessControlEvent.GRANT_REVOKED,
     ),
     (
         "revoke-invitation",
         lambda p: {"invitation": PortalInvitation.objects.get(patient=p).pk},
-        "portal.invitation_revoked",
+        AccessControlEvent.INVITATION_REVOKED,
     ),
 ]
 
@@ -242,7 +248,7 @@ def test_resend_from_the_tab_supersedes_the_previous_link(
     staff_client.post(_action(patient, "invite"))
     staff_client.post(_action(patient, "invite"))
     statuses = sorted(invitation.status for invitation in PortalInvitation.objects.all())
-    assert statuses == [InvitationStatus.PENDING, InvitationStatus.SUPERSEDED]
+    assert statuses == [TokenStatus.PENDING, TokenStatus.SUPERSEDED]
 
 
 def test_changing_the_email_on_the_general_tab_revokes_the_pending_invitation(
@@ -267,7 +273,7 @@ def test_changing_the_email_on_the_general_tab_revokes_the_pending_invitation(
     response = staff_client.post(reverse("admin:clinics_patient_change", args=[patient.pk]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     sent.invitation.refresh_from_db()
-    assert sent.invitation.status == InvitationStatus.REVOKED
+    assert sent.invitation.status == TokenStatus.REVOKED
     assert sent.invitation.revoke_reason == "email_changed"
     assert sent.invitation.revoked_by == clinic_staff
 

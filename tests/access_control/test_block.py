@@ -9,7 +9,8 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from access_control.models import InvitationStatus, PatientPortalSettings, Relationship
+from access_control.events import AccessControlEvent
+from access_control.models import PatientPortalSettings, Relationship
 from access_control.services import (
     PortalAccessError,
     invitation_send,
@@ -18,6 +19,7 @@ from access_control.services import (
 )
 from access_control.signals import patient_blocked
 from accounts.models import User
+from accounts.tokens import TokenStatus
 from audit.models import AuditEvent
 from clinics.models import Clinic, Patient
 from outbox.models import Email, EmailStatus
@@ -87,10 +89,10 @@ def test_blocking_revokes_pending_invitations_and_cancels_their_mail(
     sent = invitation_send(patient=patient, actor=clinic_staff)
     patient_block(patient=patient, actor=clinic_staff)
     sent.invitation.refresh_from_db()
-    assert sent.invitation.status == InvitationStatus.REVOKED
+    assert sent.invitation.status == TokenStatus.REVOKED
     assert sent.invitation.revoke_reason == "blocked"
     assert Email.objects.get().status == EmailStatus.CANCELLED
-    event = AuditEvent.objects.get(action="portal.patient_blocked")
+    event = AuditEvent.objects.get(action=AccessControlEvent.PATIENT_BLOCKED)
     assert event.details == {"invitations_revoked": [sent.invitation.pk]}
     assert event.actor == clinic_staff
     assert event.patient == patient
@@ -124,10 +126,12 @@ def test_unblocking_restores_the_accounts_but_revoked_invitations_stay_revoked(
     client.force_login(portal_account)
     assert client.get(_record_url(patient)).status_code == 200
     sent.invitation.refresh_from_db()
-    assert sent.invitation.status == InvitationStatus.REVOKED
+    assert sent.invitation.status == TokenStatus.REVOKED
     invite_url = reverse("access_control:invitation_accept", kwargs={"token": sent.token})
     assert client.get(invite_url).status_code == 410
-    assert AuditEvent.objects.filter(action="portal.patient_unblocked", patient=patient).exists()
+    assert AuditEvent.objects.filter(
+        action=AccessControlEvent.PATIENT_UNBLOCKED, patient=patient
+    ).exists()
     assert not PatientPortalSettings.objects.get(patient=patient).blocked
 
 
@@ -139,4 +143,5 @@ def test_blocking_twice_or_unblocking_an_open_record_is_refused_and_changes_noth
     patient_block(patient=patient, actor=clinic_staff)
     with pytest.raises(PortalAccessError, match="already blocked"):
         patient_block(patient=patient, actor=clinic_staff)
-    assert AuditEvent.objects.filter(action__startswith="portal.patient_").count() == 1
+    blocking = [AccessControlEvent.PATIENT_BLOCKED, AccessControlEvent.PATIENT_UNBLOCKED]
+    assert AuditEvent.objects.filter(action__in=blocking).count() == 1

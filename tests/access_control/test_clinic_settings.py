@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from access_control.events import AccessControlEvent
 from access_control.models import ClinicPortalSettings
 from access_control.policy import available_practitioners_for
 from accounts.models import User
@@ -30,7 +31,7 @@ def test_the_clinic_admin_turns_the_default_off_for_new_patients(
     )
     assert response.status_code == 302
     assert not ClinicPortalSettings.objects.get(clinic=clinic).default_all_practitioners
-    event = AuditEvent.objects.get(action="portal.clinic_settings_saved")
+    event = AuditEvent.objects.get(action=AccessControlEvent.CLINIC_SETTINGS_SAVED)
     assert event.actor == clinic_admin
     assert event.details == {"clinic": clinic.pk, "default_all_practitioners": False}
 

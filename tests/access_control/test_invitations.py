@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,15 +13,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from access_control.events import AccessControlEvent
 from access_control.models import (
     GrantScope,
     GrantSource,
-    InvitationStatus,
     PatientPortalSettings,
     PortalGrant,
     PortalInvitation,
     Relationship,
-    RevokeReason,
 )
 from access_control.services import (
     InvitationNotValid,
@@ -32,12 +31,13 @@ from access_control.services import (
     patient_block,
 )
 from accounts.models import User
-from accounts.tokens import token_digest
+from accounts.tokens import TokenRevokeReason, TokenStatus, token_digest
 from audit.models import AuditEvent
 from clinics.models import Clinic, Patient
 from clinics.services import patient_save
 from outbox.models import Email, EmailStatus
 from tests.access_control.factories import PortalGrantFactory, PortalInvitationFactory
+from tests.conftest import Clock
 from tests.factories import PASSWORD, PatientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -49,19 +49,15 @@ def _url(token: str) -> str:
     return reverse("access_control:invitation_accept", kwargs={"token": token})
 
 
-def _freeze(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> None:
-    monkeypatch.setattr(timezone, "now", lambda: moment)
-
-
 # --- sending ----------------------------------------------------------------------------------
 
 
 def test_it_stores_only_the_digest_of_the_token(clinic_staff: User, patient: Patient) -> None:
     sent = invitation_send(patient=patient, actor=clinic_staff)
     invitation = PortalInvitation.objects.get()
-    assert invitation.token_digest == token_digest(sent.token)
-    assert sent.token not in invitation.token_digest
-    assert not PortalInvitation.objects.filter(token_digest=sent.token).exists()
+    assert invitation.digest == token_digest(sent.token)
+    assert sent.token not in invitation.digest
+    assert not PortalInvitation.objects.filter(digest=sent.token).exists()
     assert len(sent.token) >= 43  # secrets.token_urlsafe(32)
 
 
@@ -98,6 +94,28 @@ def test_the_validity_comes_from_the_setting(
     assert invitation.expires_at - invitation.created_at == timedelta(days=1)
 
 
+def test_three_days_across_the_clock_change_end_at_the_same_instant_not_the_same_wall_time(
+    clock: Clock,
+    client: Client,
+    clinic_staff: User,
+    patient: Patient,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """Sent at noon in New York on the Friday before the clocks go back: valid for 72 hours, so
+    until 11 AM EST on Monday, which the email and the invitation page both show."""
+    patient.clinic.time_zone = "America/New_York"
+    patient.clinic.save(update_fields=["time_zone"])
+    clock.move_to(datetime(2026, 10, 30, 16, 0, tzinfo=UTC))
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = invitation_send(patient=patient, actor=clinic_staff)
+    assert sent.invitation.expires_at - clock.now == timedelta(hours=72)
+    assert sent.invitation.expires_at == datetime(2026, 11, 2, 16, 0, tzinfo=UTC)
+    email = Email.objects.get(purpose="portal_invitation")
+    assert "expires on Monday, November 2, 2026 at 11:00 AM EST" in email.body_text
+    page = client.get(_url(sent.token))
+    assert "valid until November 2, 2026, 11:00 AM EST" in page.content.decode()
+
+
 def test_a_patient_without_email_gets_a_clear_error_and_nothing_is_written(
     clinic_staff: User, clinic: Clinic
 ) -> None:
@@ -106,7 +124,7 @@ def test_a_patient_without_email_gets_a_clear_error_and_nothing_is_written(
         invitation_send(patient=no_email, actor=clinic_staff)
     assert not PortalInvitation.objects.exists()
     assert not Email.objects.exists()
-    assert not AuditEvent.objects.filter(action="portal.invitation_sent").exists()
+    assert not AuditEvent.objects.filter(action=AccessControlEvent.INVITATION_SENT).exists()
 
 
 def test_a_blocked_patient_cannot_be_invited(clinic_staff: User, patient: Patient) -> None:
@@ -122,13 +140,13 @@ def test_resend_supersedes_the_previous_link_and_cancels_its_unsent_mail(
     first = invitation_send(patient=patient, actor=clinic_staff)  # its mail stays queued
     second = invitation_send(patient=patient, actor=clinic_staff)
     first.invitation.refresh_from_db()
-    assert first.invitation.status == InvitationStatus.SUPERSEDED
-    assert first.invitation.revoke_reason == RevokeReason.SUPERSEDED
+    assert first.invitation.status == TokenStatus.SUPERSEDED
+    assert first.invitation.revoke_reason == TokenRevokeReason.SUPERSEDED
     assert first.invitation.superseded_by == second.invitation
-    assert second.invitation.status == InvitationStatus.PENDING
+    assert second.invitation.status == TokenStatus.PENDING
     assert Email.objects.get(pk=first.invitation.email_message_id).status == EmailStatus.CANCELLED
     assert Email.objects.get(pk=second.invitation.email_message_id).status == EmailStatus.QUEUED
-    event = AuditEvent.objects.filter(action="portal.invitation_sent").first()
+    event = AuditEvent.objects.filter(action=AccessControlEvent.INVITATION_SENT).first()
     assert event is not None
     assert event.details["superseded"] == [first.invitation.pk]
 
@@ -139,7 +157,7 @@ def test_revoke_kills_the_link_and_cancels_its_unsent_mail(
     sent = invitation_send(patient=patient, actor=clinic_staff)
     invitation_revoke(invitation=sent.invitation, actor=clinic_staff)
     sent.invitation.refresh_from_db()
-    assert sent.invitation.status == InvitationStatus.REVOKED
+    assert sent.invitation.status == TokenStatus.REVOKED
     assert Email.objects.get().status == EmailStatus.CANCELLED
     assert client.get(_url(sent.token)).status_code == 410
     with pytest.raises(PortalAccessError, match="no longer pending"):
@@ -153,10 +171,10 @@ def test_changing_the_patients_email_revokes_the_pending_invitation(
     patient.email = "new.address@example.com"
     patient_save(patient=patient, actor=clinic_staff, changed_fields=["email"])
     sent.invitation.refresh_from_db()
-    assert sent.invitation.revoke_reason == RevokeReason.EMAIL_CHANGED
+    assert sent.invitation.revoke_reason == TokenRevokeReason.EMAIL_CHANGED
     assert sent.invitation.revoked_by == clinic_staff
     assert Email.objects.get().status == EmailStatus.CANCELLED
-    event = AuditEvent.objects.get(action="portal.invitation_revoked")
+    event = AuditEvent.objects.get(action=AccessControlEvent.INVITATION_REVOKED)
     assert event.details == {"reason": "email_changed", "invitations": [sent.invitation.pk]}
     assert event.actor == clinic_staff
 
@@ -165,11 +183,11 @@ def test_saving_the_patient_without_changing_the_email_keeps_the_invitation(
     clinic_staff: User, patient: Patient
 ) -> None:
     sent = invitation_send(patient=patient, actor=clinic_staff)
-    patient.phone = "(555) 123-4567"
+    patient.phone = "(201) 555-0123"
     patient.email = patient.email.upper()  # the same address, typed differently
     patient_save(patient=patient, actor=clinic_staff, changed_fields=["phone", "email"])
     sent.invitation.refresh_from_db()
-    assert sent.invitation.status == InvitationStatus.PENDING
+    assert sent.invitation.status == TokenStatus.PENDING
 
 
 # --- opening the link -------------------------------------------------------------------------
@@ -182,7 +200,7 @@ def test_opening_the_link_never_uses_it_up(client: Client, patient: Patient) -> 
         assert response.status_code == 200
         assert b"Create your password" in response.content
     invitation.refresh_from_db()
-    assert invitation.status == InvitationStatus.PENDING
+    assert invitation.status == TokenStatus.PENDING
 
 
 def test_accepting_creates_the_account_gives_access_and_signs_in(
@@ -205,9 +223,9 @@ def test_accepting_creates_the_account_gives_access_and_signs_in(
     )
     assert client.session["_auth_user_id"] == str(account.pk)
     invitation.refresh_from_db()
-    assert invitation.status == InvitationStatus.ACCEPTED
-    assert invitation.accepted_by == account
-    event = AuditEvent.objects.get(action="portal.invitation_accepted")
+    assert invitation.status == TokenStatus.USED
+    assert invitation.used_by == account
+    event = AuditEvent.objects.get(action=AccessControlEvent.INVITATION_ACCEPTED)
     assert event.patient == patient
     assert event.actor == account
     home = client.get(reverse("portal:home"))
@@ -234,24 +252,24 @@ def test_a_weak_password_is_refused_with_a_message_and_uses_nothing(
     response = client.post(_url("tok"), {"password1": NEW_PASSWORD, "password2": "different-1"})
     assert b"not the same" in response.content
     invitation.refresh_from_db()
-    assert invitation.status == InvitationStatus.PENDING
+    assert invitation.status == TokenStatus.PENDING
     assert not User.objects.exists()
 
 
 def test_an_invitation_is_valid_one_second_before_it_expires(
-    monkeypatch: pytest.MonkeyPatch, patient: Patient
+    clock: Clock, patient: Patient
 ) -> None:
     invitation = PortalInvitationFactory.create(patient=patient, token="tok")
-    _freeze(monkeypatch, invitation.expires_at - timedelta(seconds=1))
+    clock.move_to(invitation.expires_at - timedelta(seconds=1))
     grant = invitation_accept_new_account(token="tok", password=NEW_PASSWORD)
     assert grant.patient == patient
 
 
 def test_an_invitation_is_refused_one_second_after_it_expires(
-    monkeypatch: pytest.MonkeyPatch, client: Client, patient: Patient
+    clock: Clock, client: Client, patient: Patient
 ) -> None:
     invitation = PortalInvitationFactory.create(patient=patient, token="tok")
-    _freeze(monkeypatch, invitation.expires_at + timedelta(seconds=1))
+    clock.move_to(invitation.expires_at + timedelta(seconds=1))
     with pytest.raises(InvitationNotValid):
         invitation_accept_new_account(token="tok", password=NEW_PASSWORD)
     assert client.get(_url("tok")).status_code == 410
@@ -264,19 +282,19 @@ def _expired(invitation: PortalInvitation) -> None:
 
 
 def _used(invitation: PortalInvitation) -> None:
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])
+    invitation.used_at = timezone.now()
+    invitation.save(update_fields=["used_at"])
 
 
 def _revoked(invitation: PortalInvitation) -> None:
     invitation.revoked_at = timezone.now()
-    invitation.revoke_reason = RevokeReason.STAFF
+    invitation.revoke_reason = TokenRevokeReason.STAFF
     invitation.save(update_fields=["revoked_at", "revoke_reason"])
 
 
 def _superseded(invitation: PortalInvitation) -> None:
     invitation.revoked_at = timezone.now()
-    invitation.revoke_reason = RevokeReason.SUPERSEDED
+    invitation.revoke_reason = TokenRevokeReason.SUPERSEDED
     invitation.save(update_fields=["revoked_at", "revoke_reason"])
 
 
@@ -332,7 +350,7 @@ def test_an_existing_account_is_asked_to_sign_in(client: Client, patient: Patien
         assert b"You already have an account" in response.content
         assert b"?next=%2Finvite%2Ftok%2F" in response.content
     invitation.refresh_from_db()
-    assert invitation.status == InvitationStatus.PENDING
+    assert invitation.status == TokenStatus.PENDING
 
 
 def test_after_sign_in_a_confirming_post_adds_the_record_to_the_account(
@@ -348,14 +366,14 @@ def test_after_sign_in_a_confirming_post_adds_the_record_to_the_account(
     confirm = client.get(_url("tok"))
     assert b"Add this record" in confirm.content
     invitation.refresh_from_db()
-    assert invitation.status == InvitationStatus.PENDING
+    assert invitation.status == TokenStatus.PENDING
 
     response = client.post(_url("tok"), {"relationship": "self"})
     assert response["Location"] == reverse("portal:home")
     grant = PortalGrant.objects.get()
     assert (grant.account, grant.patient, grant.relationship) == (account, patient, "self")
     invitation.refresh_from_db()
-    assert invitation.accepted_by == account
+    assert invitation.used_by == account
     assert User.objects.count() == 1
 
 
@@ -369,7 +387,9 @@ def test_accepting_upgrades_a_forms_only_account_of_the_same_email_to_the_full_p
     client.post(_url("tok"), {"relationship": "self"})
     grant = PortalGrant.objects.get()
     assert grant.scope == GrantScope.FULL
-    assert AuditEvent.objects.get(action="portal.invitation_accepted").details["scope_upgraded"]
+    assert AuditEvent.objects.get(action=AccessControlEvent.INVITATION_ACCEPTED).details[
+        "scope_upgraded"
+    ]
 
 
 def test_another_signed_in_account_cannot_accept_it(client: Client, patient: Patient) -> None:
@@ -379,5 +399,5 @@ def test_another_signed_in_account_cannot_accept_it(client: Client, patient: Pat
         assert response.status_code == 403
         assert b"This invitation is for another account" in response.content
     invitation.refresh_from_db()
-    assert invitation.status == InvitationStatus.PENDING
+    assert invitation.status == TokenStatus.PENDING
     assert not PortalGrant.objects.exists()

@@ -23,9 +23,10 @@ from access_control.services import (
     invitation_accept,
 )
 from accounts.models import User
+from accounts.tokens import TokenStatus
 from audit.models import AuditEvent
 from clinics.models import Clinic, Patient
-from family_links.models import AccessLink, AccessLinkStatus
+from family_links.models import AccessLink
 from family_links.services import access_code_redeem, access_link_redeem
 from tests.access_control.factories import PortalGrantFactory, PortalInvitationFactory
 from tests.care.factories import FormAssignmentFactory
@@ -79,7 +80,7 @@ def _link_url() -> str:
 def _nothing_taken(tablet: User, link: AccessLink) -> None:
     assert not PortalGrant.objects.filter(account=tablet, patient=link.patient).exists()
     link.refresh_from_db()
-    assert link.status == AccessLinkStatus.PENDING
+    assert link.status == TokenStatus.PENDING
     assert link.failed_checks == 0
 
 
@@ -234,7 +235,7 @@ def test_a_code_does_not_widen_a_caregivers_forms_only_grant(
         GrantScope.FORMS_ONLY
     )
     link.refresh_from_db()
-    assert (link.status, link.failed_checks) == (AccessLinkStatus.PENDING, 0)
+    assert (link.status, link.failed_checks) == (TokenStatus.PENDING, 0)
 
 
 def test_an_ordinary_account_still_enters_codes_and_opens_links(
@@ -273,7 +274,7 @@ def test_a_tablet_cannot_accept_an_invitation_for_another_record(
     with pytest.raises(PortalAccessError):
         invitation_accept(token="stranger-invite", account=tablet, relationship=Relationship.SELF)
     invitation.refresh_from_db()
-    assert invitation.accepted_at is None
+    assert invitation.used_at is None
     assert not PortalGrant.objects.filter(patient=stranger).exists()
 
 
@@ -289,9 +290,9 @@ def test_a_tablet_cannot_accept_an_invitation_for_another_record(
         ("portal:profiles:email", True),
         ("portal:profiles:remove", True),
         ("portal:record", True),
-        ("portal_care:documents", False),
-        ("portal_care:appointments", False),
-        ("portal_care:plans", False),
+        ("portal:care:documents", False),
+        ("portal:care:appointments", False),
+        ("portal:care:plans", False),
         ("account_change_password", False),
         ("account_set_password", False),
         ("account_email", False),
@@ -332,17 +333,17 @@ def test_a_tablet_fills_in_its_patients_forms_and_its_menu_shows_forms_only(
     tablet_client: Client, patient: Patient
 ) -> None:
     assignment = FormAssignmentFactory.create(patient=patient)
-    forms = tablet_client.get(reverse("portal_care:forms"))
+    forms = tablet_client.get(reverse("portal:care:forms"))
     assert forms.status_code == 200
-    assert tablet_client.get(reverse("portal_care:form", args=[assignment.pk])).status_code == 200
+    assert tablet_client.get(reverse("portal:care:form", args=[assignment.pk])).status_code == 200
     menu = forms.content.decode().split('<nav class="topnav">')[1].split("</nav>")[0]
-    assert reverse("portal_care:forms") in menu
+    assert reverse("portal:care:forms") in menu
     assert reverse("account_logout") in menu
     for hidden in (
         reverse("portal:profiles:index"),
-        reverse("portal_care:documents"),
-        reverse("portal_care:appointments"),
-        reverse("portal_care:plans"),
+        reverse("portal:care:documents"),
+        reverse("portal:care:appointments"),
+        reverse("portal:care:plans"),
         reverse("portal:home"),
         reverse("account_change_password"),
     ):
@@ -357,7 +358,7 @@ def test_an_ordinary_account_keeps_the_whole_menu(client: Client, outsider: User
     menu = html.split('<nav class="topnav">')[1].split("</nav>")[0]
     for shown in (
         reverse("portal:profiles:index"),
-        reverse("portal_care:documents"),
+        reverse("portal:care:documents"),
         reverse("account_change_password"),
     ):
         assert shown in menu

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from access_control.events import AccessControlEvent
 from access_control.models import GrantScope, GrantSource, PortalGrant, Relationship
 from access_control.services import PortalAccessError, account_create_manually, patient_block
 from accounts.models import User
@@ -47,7 +48,7 @@ def test_an_email_username_is_also_the_accounts_email_so_password_reset_works(
         GrantSource.STAFF,
         clinic_staff,
     )
-    event = AuditEvent.objects.get(action="portal.account_created_manually")
+    event = AuditEvent.objects.get(action=AccessControlEvent.ACCOUNT_CREATED_MANUALLY)
     assert event.patient == patient
     assert event.actor == clinic_staff
     assert event.details == {

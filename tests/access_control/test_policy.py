@@ -17,10 +17,10 @@ from access_control.policy import (
     portal_grants_for,
     portal_may_book,
     portal_patients_for,
-    staff_may_manage,
 )
 from accounts.models import User
 from clinics.models import Clinic, Patient, Practitioner
+from clinics.selectors import staff_may_manage_patient
 from tests.access_control.factories import PortalGrantFactory
 from tests.factories import PatientFactory, UserFactory
 
@@ -91,18 +91,18 @@ def test_a_forms_only_grant_reaches_forms_and_nothing_else(patient: Patient) -> 
 
 
 def test_staff_of_the_patients_clinic_may_manage_it(clinic_staff: User, patient: Patient) -> None:
-    assert staff_may_manage(user=clinic_staff, patient=patient)
+    assert staff_may_manage_patient(user=clinic_staff, patient=patient)
 
 
 def test_a_superuser_may_manage_any_patient(superuser: User, patient: Patient) -> None:
-    assert staff_may_manage(user=superuser, patient=patient)
+    assert staff_may_manage_patient(user=superuser, patient=patient)
 
 
 @pytest.mark.parametrize("who", ["other_clinic_staff", "outsider", "portal_account"])
 def test_nobody_else_may_manage_the_patient(
     who: str, request: pytest.FixtureRequest, patient: Patient
 ) -> None:
-    assert not staff_may_manage(user=request.getfixturevalue(who), patient=patient)
+    assert not staff_may_manage_patient(user=request.getfixturevalue(who), patient=patient)
 
 
 def test_staff_without_the_change_permission_may_not_manage(
@@ -110,7 +110,7 @@ def test_staff_without_the_change_permission_may_not_manage(
 ) -> None:
     clinic_staff.groups.clear()
     clinic_staff = User.objects.get(pk=clinic_staff.pk)  # forget the cached permissions
-    assert not staff_may_manage(user=clinic_staff, patient=patient)
+    assert not staff_may_manage_patient(user=clinic_staff, patient=patient)
 
 
 def test_a_new_patient_may_book_every_bookable_practitioner_of_the_clinic(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import runpy
 import time
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import (
     SECRET_SESSION_KEY,
     TOTP,
@@ -20,6 +22,7 @@ from django.test import Client
 from django.urls import reverse
 
 import portal_project.settings as settings_module
+from accounts.events import AccountEvent
 from accounts.middleware import STAFF_MFA_MESSAGE
 from accounts.models import User
 from audit.models import AuditEvent
@@ -208,8 +211,8 @@ def test_enrolling_and_removing_a_second_factor_is_audited(
         .order_by("pk")
         .values_list("action", "details__type")
     )
-    assert ("account.second_factor_added", "totp") in actions
-    assert ("account.second_factor_removed", "totp") in actions
+    assert (AccountEvent.SECOND_FACTOR_ADDED, "totp") in actions
+    assert (AccountEvent.SECOND_FACTOR_REMOVED, "totp") in actions
 
 
 def test_no_one_reads_a_second_factor_secret_in_the_admin_and_a_superuser_removes_a_lost_one(
@@ -230,7 +233,7 @@ def test_no_one_reads_a_second_factor_secret_in_the_admin_and_a_superuser_remove
     )
     assert response.status_code == 302
     assert not Authenticator.objects.filter(pk=authenticator.pk).exists()
-    event = AuditEvent.objects.get(action="account.second_factor_removed_by_admin")
+    event = AuditEvent.objects.get(action=AccountEvent.SECOND_FACTOR_REMOVED_BY_ADMIN)
     assert (event.actor, event.object_id) == (superuser, str(clinic_staff.pk))
 
 
@@ -245,3 +248,19 @@ def test_clinic_staff_cannot_see_or_remove_anyones_second_factor(
     )
     assert response.status_code == 403
     assert Authenticator.objects.filter(pk=authenticator.pk).exists()
+
+
+def test_the_authenticator_secrets_are_stored_encrypted_not_in_the_clear(
+    clinic_staff: User,
+) -> None:
+    secret = generate_totp_secret()
+    TOTP.activate(clinic_staff, secret)
+    RecoveryCodes.activate(clinic_staff)
+
+    stored = json.dumps(list(Authenticator.objects.values_list("data", flat=True)))
+    assert secret not in stored
+    totp = Authenticator.objects.get(user=clinic_staff, type="totp")
+    assert TOTP(totp).validate_code(_totp_code(secret))
+    codes = RecoveryCodes(Authenticator.objects.get(user=clinic_staff, type="recovery_codes"))
+    assert all(code not in stored for code in codes.get_unused_codes())
+    assert len(codes.instance.data["seed"]) > 40  # a Fernet token, not allauth's 40 hex digits

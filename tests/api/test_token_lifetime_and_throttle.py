@@ -13,6 +13,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from audit.models import AuditEvent
+from prescribers.events import PrescriberEvent
 from prescribers.models import ApiToken
 from prescribers.services.api_tokens import api_token_create
 from tests.api.conftest import ApiCaller
@@ -81,7 +82,7 @@ def test_changing_ones_password_in_the_portal_revokes_every_token(caller: ApiCal
     assert status_with(caller.token) == 401
     assert status_with(second) == 401
     assert not ApiToken.objects.filter(revoked_at__isnull=True).exists()
-    events = AuditEvent.objects.filter(action="api_token.revoked")
+    events = AuditEvent.objects.filter(action=PrescriberEvent.API_TOKEN_REVOKED)
     assert events.count() == 2
     assert {event.details["reason"] for event in events} == {"password changed"}
 

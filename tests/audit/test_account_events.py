@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
+from accounts.events import AccountEvent
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.receivers import login_fingerprint
@@ -46,7 +47,7 @@ def test_a_superuser_setting_a_password_in_the_user_admin_is_audited(
         REMOTE_ADDR="198.51.100.20",
     )
     assert response.status_code == 302
-    [event] = _events("account.password_set", account)
+    [event] = _events(AccountEvent.PASSWORD_SET, account)
     assert event.actor == superuser
     assert event.details == {"by": "another user"}
     assert event.ip_address == "198.51.100.20"
@@ -74,10 +75,10 @@ def test_granting_staff_superuser_and_groups_in_the_user_admin_is_audited(
         },
     )
     assert response.status_code == 302, response.context["adminform"].form.errors
-    [rights] = _events("account.rights_changed", account)
+    [rights] = _events(AccountEvent.RIGHTS_CHANGED, account)
     assert rights.actor == superuser
     assert rights.details == {"is_staff": [False, True], "is_superuser": [False, True]}
-    [groups] = _events("account.groups_changed", account)
+    [groups] = _events(AccountEvent.GROUPS_CHANGED, account)
     assert groups.details == {"added": ["Clinic admin"]}
     assert groups.actor == superuser
 
@@ -86,7 +87,7 @@ def test_revoking_rights_outside_a_request_is_audited_without_an_actor(superuser
     superuser.is_superuser = False
     superuser.is_active = False
     superuser.save()
-    created, event = _events("account.rights_changed", superuser)
+    created, event = _events(AccountEvent.RIGHTS_CHANGED, superuser)
     assert created.details == {"is_staff": [False, True], "is_superuser": [False, True]}
     assert event.actor is None
     assert event.details == {"is_superuser": [True, False], "is_active": [True, False]}
@@ -94,7 +95,7 @@ def test_revoking_rights_outside_a_request_is_audited_without_an_actor(superuser
 
 def test_creating_a_superuser_is_audited_as_a_grant() -> None:
     created = User.objects.create_superuser(email="new.root@example.com", password=NEW_PASSWORD)
-    [event] = _events("account.rights_changed", created)
+    [event] = _events(AccountEvent.RIGHTS_CHANGED, created)
     assert event.details == {"is_staff": [False, True], "is_superuser": [False, True]}
     _no_secret_in_log(NEW_PASSWORD)
 
@@ -115,14 +116,14 @@ def test_group_and_permission_changes_from_either_side_are_audited() -> None:
     account.groups.clear()
     permission = Permission.objects.get(codename="change_patient")
     account.user_permissions.add(permission)
-    details = [event.details for event in _events("account.groups_changed", account)]
+    details = [event.details for event in _events(AccountEvent.GROUPS_CHANGED, account)]
     assert details == [
         {"added": ["Clinic staff"]},
         {"removed": ["Clinic staff"]},
         {"added": ["Clinic staff"]},
         {"removed": ["Clinic staff"]},
     ]
-    [granted] = _events("account.permissions_changed", account)
+    [granted] = _events(AccountEvent.PERMISSIONS_CHANGED, account)
     assert granted.details == {"added": [str(permission)]}
 
 
@@ -134,7 +135,7 @@ def test_a_sign_in_is_audited_with_the_address(client: Client) -> None:
         REMOTE_ADDR="203.0.113.30",
     )
     assert response.status_code == 302
-    [event] = _events("account.signed_in", account)
+    [event] = _events(AccountEvent.SIGNED_IN, account)
     assert event.actor == account
     assert event.ip_address == "203.0.113.30"
 
@@ -147,12 +148,12 @@ def test_a_failed_sign_in_names_the_account_but_never_the_password(client: Clien
         REMOTE_ADDR="203.0.113.31",
     )
     assert response.status_code == 200
-    [event] = _events("account.sign_in_failed", account)
+    [event] = _events(AccountEvent.SIGN_IN_FAILED, account)
     assert event.actor is None
     assert event.details == {"account_known": True}
     assert event.ip_address == "203.0.113.31"
     _no_secret_in_log("wrong-guess-123")
-    assert not _events("account.signed_in", account)
+    assert not _events(AccountEvent.SIGNED_IN, account)
 
 
 def test_a_failed_sign_in_for_no_account_keeps_only_a_keyed_hash_of_the_name(
@@ -163,7 +164,7 @@ def test_a_failed_sign_in_for_no_account_keeps_only_a_keyed_hash_of_the_name(
         {"login": "Correct-Horse-in-the-wrong-box", "password": "whatever-123"},
         REMOTE_ADDR="203.0.113.32",
     )
-    event = AuditEvent.objects.get(action="account.sign_in_failed")
+    event = AuditEvent.objects.get(action=AccountEvent.SIGN_IN_FAILED)
     assert event.object_id == ""
     assert event.details == {
         "account_known": False,
@@ -180,7 +181,7 @@ def test_the_owner_changing_their_password_is_audited_as_by_the_owner(client: Cl
         {"oldpassword": PASSWORD, "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
     )
     assert response.status_code == 302
-    [event] = _events("account.password_set", account)
+    [event] = _events(AccountEvent.PASSWORD_SET, account)
     assert event.details == {"by": "owner"}
     _no_secret_in_log(NEW_PASSWORD, PASSWORD)
 
@@ -195,12 +196,12 @@ def test_a_rehash_on_sign_in_is_not_a_password_change(client: Client, settings: 
     assert response.status_code == 302
     account.refresh_from_db()
     assert account.password.startswith("scrypt$")  # it was re-hashed
-    assert not _events("account.password_set", account)
+    assert not _events(AccountEvent.PASSWORD_SET, account)
 
 
 def test_removing_a_password_is_audited(superuser: User) -> None:
     account = UserFactory(email="ann@example.com")
     account.set_unusable_password()
     account.save()
-    [event] = _events("account.password_removed", account)
+    [event] = _events(AccountEvent.PASSWORD_REMOVED, account)
     assert event.details == {"by": "system"}

@@ -10,6 +10,7 @@ from django.urls import reverse
 from accounts.models import User
 from audit.models import AuditEvent, AuditLogIsAppendOnly
 from audit.services import audit_record
+from clinics.events import ClinicEvent
 from clinics.models import Patient
 from tests.conftest import require_postgresql
 from tests.factories import PatientFactory
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def test_it_records_who_did_what_to_which_record(clinic_staff: User, patient: Patient) -> None:
     event = audit_record(
         actor=clinic_staff,
-        action="patient.updated",
+        action=ClinicEvent.PATIENT_UPDATED,
         patient=patient,
         target=patient,
         details={"fields": ["email"], "password": "never-logged", "token": "secret"},
@@ -35,7 +36,7 @@ def test_it_records_who_did_what_to_which_record(clinic_staff: User, patient: Pa
 
 
 def test_it_refuses_to_update_an_event(patient: Patient) -> None:
-    event = audit_record(actor=None, action="patient.created", patient=patient)
+    event = audit_record(actor=None, action=ClinicEvent.PATIENT_CREATED, patient=patient)
     event.action = "something.else"
     with pytest.raises(AuditLogIsAppendOnly):
         event.save()
@@ -44,7 +45,7 @@ def test_it_refuses_to_update_an_event(patient: Patient) -> None:
 
 
 def test_it_refuses_to_delete_an_event(patient: Patient) -> None:
-    event = audit_record(actor=None, action="patient.created", patient=patient)
+    event = audit_record(actor=None, action=ClinicEvent.PATIENT_CREATED, patient=patient)
     with pytest.raises(AuditLogIsAppendOnly):
         event.delete()
     with pytest.raises(AuditLogIsAppendOnly):
@@ -61,14 +62,14 @@ def test_it_refuses_to_delete_an_event(patient: Patient) -> None:
 )
 def test_it_refuses_raw_sql_changes_on_postgresql(patient: Patient, statement: str) -> None:
     require_postgresql()
-    audit_record(actor=None, action="patient.created", patient=patient)
+    audit_record(actor=None, action=ClinicEvent.PATIENT_CREATED, patient=patient)
     with (
         pytest.raises(DatabaseError, match="append-only"),
         transaction.atomic(),
         connection.cursor() as cursor,
     ):
         cursor.execute(statement)
-    assert AuditEvent.objects.get().action == "patient.created"
+    assert AuditEvent.objects.get().action == ClinicEvent.PATIENT_CREATED
 
 
 def test_it_records_the_request_address_of_staff_changes(
@@ -87,7 +88,7 @@ def test_it_records_the_request_address_of_staff_changes(
         },
         REMOTE_ADDR="198.51.100.7",
     )
-    event = AuditEvent.objects.get(action="patient.updated")
+    event = AuditEvent.objects.get(action=ClinicEvent.PATIENT_UPDATED)
     assert event.details == {"fields": ["email"]}
     assert event.ip_address == "198.51.100.7"
     assert event.actor == clinic_staff
@@ -96,9 +97,9 @@ def test_it_records_the_request_address_of_staff_changes(
 def test_it_shows_staff_the_log_read_only_and_only_for_their_clinic(
     client: Client, clinic_staff: User, patient: Patient, other_clinic: Any
 ) -> None:
-    ours = audit_record(actor=None, action="patient.created", patient=patient)
+    ours = audit_record(actor=None, action=ClinicEvent.PATIENT_CREATED, patient=patient)
     theirs = audit_record(
-        actor=None, action="patient.created", patient=PatientFactory(clinic=other_clinic)
+        actor=None, action=ClinicEvent.PATIENT_CREATED, patient=PatientFactory(clinic=other_clinic)
     )
     client.force_login(clinic_staff)
     response = client.get(reverse("admin:audit_auditevent_changelist"))

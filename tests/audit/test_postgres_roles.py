@@ -21,6 +21,7 @@ from django.db import DatabaseError, connection, transaction
 from audit.db_roles import db_roles_create_sql, db_roles_grant_sql
 from audit.models import AuditEvent
 from audit.services import audit_record
+from care.events import CareEvent
 from clinics.models import Patient
 from tests.conftest import require_postgresql
 from tests.factories import PatientFactory
@@ -80,7 +81,7 @@ def test_the_app_role_appends_to_the_audit_log_and_nothing_more(
     table = AuditEvent._meta.db_table  # a fixed model name: nothing typed reaches the SQL
     _run(f"SET ROLE {roles.app}")
 
-    event = audit_record(actor=None, action="patient.viewed", patient=patient_on_file)
+    event = audit_record(actor=None, action=CareEvent.VIEWED_BY_STAFF, patient=patient_on_file)
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
     _refused(f"UPDATE {table} SET action = 'tampered'", "permission denied")  # noqa: S608
@@ -89,7 +90,7 @@ def test_the_app_role_appends_to_the_audit_log_and_nothing_more(
     _refused(f"ALTER TABLE {table} DISABLE TRIGGER audit_event_append_only", "must be owner")
     _refused(f"ALTER TABLE {table} DISABLE TRIGGER ALL", "must be owner")
     _refused(f"DROP TRIGGER audit_event_no_truncate ON {table}", "must be owner")
-    assert AuditEvent.objects.get(pk=event.pk).action == "patient.viewed"
+    assert AuditEvent.objects.get(pk=event.pk).action == CareEvent.VIEWED_BY_STAFF
 
 
 def test_the_app_role_writes_the_other_tables(roles: Roles, patient_on_file: Patient) -> None:
@@ -104,7 +105,7 @@ def test_the_app_role_writes_the_other_tables(roles: Roles, patient_on_file: Pat
 def test_even_the_owner_cannot_truncate_the_audit_log(
     roles: Roles, patient_on_file: Patient
 ) -> None:
-    audit_record(actor=None, action="patient.viewed", patient=patient_on_file)
+    audit_record(actor=None, action=CareEvent.VIEWED_BY_STAFF, patient=patient_on_file)
     _run("SET CONSTRAINTS ALL IMMEDIATE")
     _run(f"SET ROLE {roles.owner}")
     _refused(f"TRUNCATE {AuditEvent._meta.db_table}", "append-only")

@@ -16,7 +16,9 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEvent
 from audit.selectors import audit_events_for_patient
+from care.events import CareEvent
 from clinics.models import Clinic
+from portal.events import PortalEvent
 from tests.care.factories import (
     AppointmentFactory,
     DocumentFactory,
@@ -52,8 +54,8 @@ def content(family: Family, clinic: Clinic) -> dict[str, dict[str, Any]]:
     practitioner = PractitionerFactory(clinics=[clinic])
     child = family.child
     return {
-        "portal_care:documents": {"item": DocumentFactory(patient=child), "action": "documents"},
-        "portal_care:appointments": {
+        "portal:care:documents": {"item": DocumentFactory(patient=child), "action": "documents"},
+        "portal:care:appointments": {
             "item": AppointmentFactory(
                 patient=child,
                 practitioner=practitioner,
@@ -61,17 +63,17 @@ def content(family: Family, clinic: Clinic) -> dict[str, dict[str, Any]]:
             ),
             "action": "appointments",
         },
-        "portal_care:plans": {
+        "portal:care:plans": {
             "item": TreatmentPlanFactory(patient=child, practitioner=practitioner),
             "action": "plans",
         },
-        "portal_care:forms": {"item": FormAssignmentFactory(patient=child), "action": "forms"},
+        "portal:care:forms": {"item": FormAssignmentFactory(patient=child), "action": "forms"},
     }
 
 
 @pytest.mark.parametrize(
     "url_name",
-    ["portal_care:documents", "portal_care:appointments", "portal_care:plans", "portal_care:forms"],
+    ["portal:care:documents", "portal:care:appointments", "portal:care:plans", "portal:care:forms"],
 )
 def test_a_portal_page_records_one_viewed_event_per_record_shown(
     client: Client, family: Family, content: dict[str, dict[str, Any]], url_name: str
@@ -93,18 +95,18 @@ def test_a_page_for_one_member_records_only_that_member(
     client: Client, family: Family, content: dict[str, dict[str, Any]]
 ) -> None:
     client.force_login(family.account)
-    client.get(reverse("portal_care:documents"), {"member": family.child.pk})
-    events = AuditEvent.objects.filter(action="portal.documents_viewed")
+    client.get(reverse("portal:care:documents"), {"member": family.child.pk})
+    events = AuditEvent.objects.filter(action=PortalEvent.DOCUMENTS_VIEWED)
     assert [event.patient_id for event in events] == [family.child.pk]
 
 
 def test_opening_a_form_records_that_it_was_viewed(
     client: Client, family: Family, content: dict[str, dict[str, Any]]
 ) -> None:
-    assignment = content["portal_care:forms"]["item"]
+    assignment = content["portal:care:forms"]["item"]
     client.force_login(family.account)
-    assert client.get(reverse("portal_care:form", args=[assignment.pk])).status_code == 200
-    event = AuditEvent.objects.get(action="portal.form_viewed")
+    assert client.get(reverse("portal:care:form", args=[assignment.pk])).status_code == 200
+    event = AuditEvent.objects.get(action=PortalEvent.FORM_VIEWED)
     assert event.patient == family.child
     assert event.details == {"shown": [assignment.pk]}
 
@@ -112,9 +114,9 @@ def test_opening_a_form_records_that_it_was_viewed(
 def test_an_outsider_refused_a_form_leaves_no_viewed_event(
     client: Client, outsider: User, content: dict[str, dict[str, Any]]
 ) -> None:
-    assignment = content["portal_care:forms"]["item"]
+    assignment = content["portal:care:forms"]["item"]
     client.force_login(outsider)
-    assert client.get(reverse("portal_care:form", args=[assignment.pk])).status_code == 404
+    assert client.get(reverse("portal:care:form", args=[assignment.pk])).status_code == 404
     assert not AuditEvent.objects.filter(action__endswith="_viewed").exists()
 
 
@@ -124,18 +126,18 @@ def test_staff_opening_the_care_tab_is_recorded_and_shown_per_patient(
     client.force_login(clinic_staff)
     url = reverse("admin:clinics_patient_care", args=[family.child.pk])
     assert client.get(url).status_code == 200
-    event = audit_events_for_patient(patient=family.child).get(action="care.viewed_by_staff")
+    event = audit_events_for_patient(patient=family.child).get(action=CareEvent.VIEWED_BY_STAFF)
     assert event.actor == clinic_staff
     assert event.details == {
-        "documents": [content["portal_care:documents"]["item"].pk],
-        "appointments": [content["portal_care:appointments"]["item"].pk],
-        "plans": [content["portal_care:plans"]["item"].pk],
-        "forms": [content["portal_care:forms"]["item"].pk],
+        "documents": [content["portal:care:documents"]["item"].pk],
+        "appointments": [content["portal:care:appointments"]["item"].pk],
+        "plans": [content["portal:care:plans"]["item"].pk],
+        "forms": [content["portal:care:forms"]["item"].pk],
     }
     listed = client.get(
         reverse("admin:audit_auditevent_changelist"), {"patient__id__exact": family.child.pk}
     )
-    assert "care.viewed_by_staff" in listed.content.decode()
+    assert CareEvent.VIEWED_BY_STAFF in listed.content.decode()
 
 
 def test_another_clinics_staff_refused_the_care_tab_leave_no_event(
@@ -144,4 +146,4 @@ def test_another_clinics_staff_refused_the_care_tab_leave_no_event(
     client.force_login(other_clinic_staff)
     url = reverse("admin:clinics_patient_care", args=[family.child.pk])
     assert client.get(url).status_code == 404
-    assert not AuditEvent.objects.filter(action="care.viewed_by_staff").exists()
+    assert not AuditEvent.objects.filter(action=CareEvent.VIEWED_BY_STAFF).exists()

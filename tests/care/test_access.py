@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditEvent
+from care.events import CareEvent
 from care.models import AppointmentStatus
 from clinics.models import Practitioner
 from tests.care.factories import (
@@ -42,14 +43,14 @@ def content(family: Family, patel: Practitioner) -> Content:
     return Content(
         family=family,
         urls={
-            "documents": reverse("portal_care:documents"),
-            "download": reverse("portal_care:document_download", args=[document.pk]),
-            "appointments": reverse("portal_care:appointments"),
-            "book": reverse("portal_care:book"),
-            "plans": reverse("portal_care:plans"),
-            "forms": reverse("portal_care:forms"),
-            "form": reverse("portal_care:form", args=[assignment.pk]),
-            "cancel": reverse("portal_care:appointment_cancel", args=[appointment.pk]),
+            "documents": reverse("portal:care:documents"),
+            "download": reverse("portal:care:document_download", args=[document.pk]),
+            "appointments": reverse("portal:care:appointments"),
+            "book": reverse("portal:care:book"),
+            "plans": reverse("portal:care:plans"),
+            "forms": reverse("portal:care:forms"),
+            "form": reverse("portal:care:form", args=[assignment.pk]),
+            "cancel": reverse("portal:care:appointment_cancel", args=[appointment.pk]),
             "admin_care": reverse("admin:clinics_patient_care", args=[child.pk]),
             "admin_document": reverse("admin:care_document_change", args=[document.pk]),
             "admin_download": reverse("admin:care_document_download", args=[document.pk]),
@@ -116,7 +117,7 @@ def test_portal_items_are_not_found_for_others(
 ) -> None:
     client.force_login(request.getfixturevalue(who))
     assert client.get(content.urls[name]).status_code == 404
-    assert not AuditEvent.objects.filter(action="document.downloaded").exists()
+    assert not AuditEvent.objects.filter(action=CareEvent.DOCUMENT_DOWNLOADED).exists()
 
 
 @pytest.mark.parametrize("who", ["outsider", "other_clinic_staff"])

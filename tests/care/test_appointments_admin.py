@@ -12,6 +12,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from care.admin import appointments as appointment_admin
 from care.errors import SlotTaken
+from care.events import CareEvent
 from care.models import (
     Appointment,
     AppointmentSource,
@@ -112,7 +113,7 @@ def test_staff_move_an_appointment_to_another_time(
     assert response.status_code == 302
     appointment.refresh_from_db()
     assert appointment.starts_at == later
-    event = AuditEvent.objects.get(action="appointment.moved")
+    event = AuditEvent.objects.get(action=CareEvent.APPOINTMENT_MOVED)
     assert datetime.fromisoformat(event.details["from"]["starts_at"]) == starts_at
 
 
@@ -160,7 +161,7 @@ def test_clinic_admins_keep_weekly_hours_that_must_not_overlap(
     assert created.status_code == 302
     assert "overlap other hours" in overlapping.content.decode()
     assert Availability.objects.filter(practitioner=patel, weekday=5).count() == 1
-    assert AuditEvent.objects.filter(action="availability.saved").count() == 1
+    assert AuditEvent.objects.filter(action=CareEvent.AVAILABILITY_SAVED).count() == 1
 
 
 def test_front_desk_may_read_weekly_hours_but_not_change_them(
@@ -214,7 +215,7 @@ def test_clinic_admins_record_time_off_in_the_clinics_time(
     assert response.status_code == 302
     time_off = patel.time_off.get()
     assert time_off.starts_at == starts_at
-    assert AuditEvent.objects.filter(action="time_off.saved").exists()
+    assert AuditEvent.objects.filter(action=CareEvent.TIME_OFF_SAVED).exists()
 
 
 def test_clinic_admins_set_the_cancellation_cut_off(manager_client: Client, clinic: Clinic) -> None:
@@ -225,7 +226,7 @@ def test_clinic_admins_set_the_cancellation_cut_off(manager_client: Client, clin
     assert response.status_code == 302
     saved = ClinicCareSettings.objects.get(clinic=clinic)
     assert (saved.cancellation_cutoff_hours, saved.booking_horizon_days) == (48, 30)
-    assert AuditEvent.objects.filter(action="care.clinic_settings_saved").exists()
+    assert AuditEvent.objects.filter(action=CareEvent.CLINIC_SETTINGS_SAVED).exists()
 
 
 def test_removing_weekly_hours_is_audited(manager_client: Client, patel: Practitioner) -> None:
@@ -235,4 +236,4 @@ def test_removing_weekly_hours_is_audited(manager_client: Client, patel: Practit
         {"action": "delete_selected", "_selected_action": hours, "post": "yes"},
     )
     assert not patel.availabilities.exists()
-    assert AuditEvent.objects.filter(action="availability.deleted").count() == len(hours)
+    assert AuditEvent.objects.filter(action=CareEvent.AVAILABILITY_DELETED).count() == len(hours)

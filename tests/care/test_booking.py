@@ -12,6 +12,7 @@ from django.urls import reverse
 from access_control.models import PatientPortalSettings
 from audit.models import AuditEvent
 from care.errors import SlotTaken
+from care.events import CareEvent
 from care.models import Appointment, AppointmentSource, AppointmentStatus, ClinicCareSettings
 from care.services import appointments as appointment_services
 from care.services.appointments import SLOT_TAKEN_MESSAGE, appointment_book_in_portal
@@ -20,8 +21,8 @@ from tests.care.factories import AppointmentFactory, Family, clinic_time, forms_
 
 pytestmark = pytest.mark.django_db
 
-BOOK = reverse("portal_care:book")
-APPOINTMENTS = reverse("portal_care:appointments")
+BOOK = reverse("portal:care:book")
+APPOINTMENTS = reverse("portal:care:appointments")
 
 
 def _post(client: Client, patient: Patient, practitioner: Practitioner, starts_at: Any) -> Any:
@@ -107,7 +108,7 @@ def test_a_parent_books_for_a_child_and_gets_a_confirmation_email(
     assert "Emma" in email.body
     assert "Maya Patel" in email.body
     assert "10:00 AM" in email.body  # in the clinic's time, not UTC
-    event = AuditEvent.objects.get(action="appointment.booked")
+    event = AuditEvent.objects.get(action=CareEvent.APPOINTMENT_BOOKED)
     assert (event.actor, event.patient) == (booking.account, booking.child)
     listed = parent_client.get(APPOINTMENTS).content.decode()
     assert "Emma Bennett with Maya Patel" in listed
@@ -123,7 +124,7 @@ def test_a_forged_booking_for_a_practitioner_not_available_is_refused_and_books_
     assert response.status_code == 302
     assert "cannot be booked online for Emma Bennett" in _messages(response)[0]
     assert not Appointment.objects.exists()
-    assert not AuditEvent.objects.filter(action="appointment.booked").exists()
+    assert not AuditEvent.objects.filter(action=CareEvent.APPOINTMENT_BOOKED).exists()
 
 
 @pytest.mark.parametrize(
@@ -278,7 +279,7 @@ def test_a_parent_cancels_an_appointment_before_the_cut_off(
         practitioner=patel,
         starts_at=clinic_time(clinic, days_ahead=3, at=time(9)),
     )
-    cancel = reverse("portal_care:appointment_cancel", args=[appointment.pk])
+    cancel = reverse("portal:care:appointment_cancel", args=[appointment.pk])
     assert cancel in parent_client.get(APPOINTMENTS).content.decode()
 
     response = parent_client.post(cancel)
@@ -289,7 +290,7 @@ def test_a_parent_cancels_an_appointment_before_the_cut_off(
         AppointmentStatus.CANCELLED,
         booking.account,
     )
-    assert AuditEvent.objects.filter(action="appointment.cancelled").exists()
+    assert AuditEvent.objects.filter(action=CareEvent.APPOINTMENT_CANCELLED).exists()
 
 
 def test_cancelling_after_the_clinics_cut_off_is_refused(
@@ -301,7 +302,7 @@ def test_cancelling_after_the_clinics_cut_off_is_refused(
         practitioner=patel,
         starts_at=clinic_time(clinic, days_ahead=3, at=time(9)),
     )
-    cancel = reverse("portal_care:appointment_cancel", args=[appointment.pk])
+    cancel = reverse("portal:care:appointment_cancel", args=[appointment.pk])
     assert cancel not in parent_client.get(APPOINTMENTS).content.decode()
 
     response = parent_client.post(cancel)
@@ -315,7 +316,7 @@ def test_an_appointment_of_a_record_not_linked_cannot_be_cancelled(
     parent_client: Client, patient: Patient, patel: Practitioner
 ) -> None:
     appointment = AppointmentFactory.create(patient=patient, practitioner=patel)
-    response = parent_client.post(reverse("portal_care:appointment_cancel", args=[appointment.pk]))
+    response = parent_client.post(reverse("portal:care:appointment_cancel", args=[appointment.pk]))
     assert response.status_code == 404
     appointment.refresh_from_db()
     assert appointment.status == AppointmentStatus.BOOKED

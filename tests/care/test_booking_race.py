@@ -48,7 +48,7 @@ def test_twenty_bookings_racing_for_one_slot_make_exactly_one_appointment(clinic
             patient = account.portal_grants.get().patient
             start_together.wait()
             response = client.post(
-                reverse("portal_care:book"),
+                reverse("portal:care:book"),
                 {
                     "patient": patient.pk,
                     "practitioner": practitioner.pk,

@@ -12,6 +12,7 @@ from django.utils import timezone
 from access_control.models import PatientPortalSettings
 from accounts.models import User
 from audit.models import AuditEvent
+from care.events import CareEvent
 from care.models import Document
 from clinics.models import Clinic, Patient
 from tests.care.factories import PDF_BYTES, DocumentFactory, Family, forms_only_account
@@ -20,11 +21,11 @@ from tests.factories import PatientFactory
 pytestmark = pytest.mark.django_db
 
 ADD = reverse("admin:care_document_add")
-DOCUMENTS = reverse("portal_care:documents")
+DOCUMENTS = reverse("portal:care:documents")
 
 
 def _download(document: Document) -> str:
-    return reverse("portal_care:document_download", args=[document.pk])
+    return reverse("portal:care:document_download", args=[document.pk])
 
 
 def _upload(client: Client, patient: Patient, file: SimpleUploadedFile, **extra: Any) -> Any:
@@ -63,7 +64,7 @@ def test_staff_upload_a_document_kept_in_private_storage_and_audited(
     (stored,) = _stored_files(documents_folder)
     assert stored.read_bytes() == PDF_BYTES
     assert "Lab results" not in stored.name  # the stored name says nothing about the patient
-    event = AuditEvent.objects.get(action="document.uploaded")
+    event = AuditEvent.objects.get(action=CareEvent.DOCUMENT_UPLOADED)
     assert (event.actor, event.patient) == (clinic_staff, patient)
 
 
@@ -131,7 +132,7 @@ def test_staff_share_a_document_later_through_the_change_page(
         "letter",
         True,
     )
-    event = AuditEvent.objects.get(action="document.updated")
+    event = AuditEvent.objects.get(action=CareEvent.DOCUMENT_UPDATED)
     assert event.details["fields"] == ["title", "category", "shared_in_portal"]
 
 
@@ -181,7 +182,7 @@ def test_a_download_checks_access_and_writes_an_audit_event(
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="result.pdf"'
     assert "no-store" in response["Cache-Control"]
-    event = AuditEvent.objects.get(action="document.downloaded")
+    event = AuditEvent.objects.get(action=CareEvent.DOCUMENT_DOWNLOADED)
     assert (event.actor, event.patient, event.object_id) == (
         family.account,
         family.child,
@@ -194,7 +195,7 @@ def test_a_document_not_shared_cannot_be_downloaded_in_the_portal(
 ) -> None:
     document = DocumentFactory.create(patient=family.child, shared_in_portal=False)
     assert parent_client.get(_download(document)).status_code == 404
-    assert not AuditEvent.objects.filter(action="document.downloaded").exists()
+    assert not AuditEvent.objects.filter(action=CareEvent.DOCUMENT_DOWNLOADED).exists()
 
 
 def test_blocking_the_record_stops_the_very_next_download(
@@ -235,7 +236,7 @@ def test_staff_download_in_the_admin_is_audited(
     response = staff_client.get(reverse("admin:care_document_download", args=[document.pk]))
 
     assert b"".join(response.streaming_content) == PDF_BYTES
-    event = AuditEvent.objects.get(action="document.downloaded")
+    event = AuditEvent.objects.get(action=CareEvent.DOCUMENT_DOWNLOADED)
     assert (event.actor, event.patient, event.details["by_staff"]) == (clinic_staff, patient, True)
 
 

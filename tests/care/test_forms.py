@@ -13,6 +13,7 @@ from access_control.models import Relationship
 from accounts.models import User
 from audit.models import AuditEvent
 from care.answer_form import AnswerForm
+from care.events import CareEvent
 from care.models import (
     CHOICE_KINDS,
     AssignmentStatus,
@@ -36,7 +37,7 @@ from tests.factories import PatientFactory
 
 pytestmark = pytest.mark.django_db
 
-FORMS = reverse("portal_care:forms")
+FORMS = reverse("portal:care:forms")
 
 
 def _field(kind: FieldKind, **extra: Any) -> FormField:
@@ -206,14 +207,14 @@ def test_the_portal_lists_forms_of_every_linked_record_with_their_status(
 def test_a_parent_saves_progress_returns_and_submits_a_childs_form(
     parent_client: Client, family: Family, intake: FormAssignment
 ) -> None:
-    url = reverse("portal_care:form", args=[intake.pk])
+    url = reverse("portal:care:form", args=[intake.pk])
 
     saved = parent_client.post(url, {**_answers(intake, weight="31"), "action": "save"})
 
     assert saved.url == FORMS
     intake.refresh_from_db()
     assert intake.status == AssignmentStatus.IN_PROGRESS
-    assert AuditEvent.objects.filter(action="form.progress_saved").exists()
+    assert AuditEvent.objects.filter(action=CareEvent.FORM_PROGRESS_SAVED).exists()
     again = parent_client.get(url).content.decode()
     assert 'value="31"' in again
 
@@ -233,13 +234,13 @@ def test_a_parent_saves_progress_returns_and_submits_a_childs_form(
         "Weight": "31",
         "I consent": {"agreed": True, "signature": "Laura Bennett"},
     }
-    assert AuditEvent.objects.get(action="form.submitted").patient == family.child
+    assert AuditEvent.objects.get(action=CareEvent.FORM_SUBMITTED).patient == family.child
 
 
 def test_submitting_without_required_answers_shows_errors_beside_them_and_changes_nothing(
     parent_client: Client, intake: FormAssignment
 ) -> None:
-    url = reverse("portal_care:form", args=[intake.pk])
+    url = reverse("portal:care:form", args=[intake.pk])
 
     response = parent_client.post(url, {**_answers(intake, weight="heavy"), "action": "submit"})
 
@@ -257,7 +258,7 @@ def test_submitting_without_required_answers_shows_errors_beside_them_and_change
 def test_submitted_answers_are_read_only(
     parent_client: Client, intake: FormAssignment, family: Family
 ) -> None:
-    url = reverse("portal_care:form", args=[intake.pk])
+    url = reverse("portal:care:form", args=[intake.pk])
     parent_client.post(
         url, {**_answers(intake, health="Good", signature="Laura Bennett"), "action": "submit"}
     )
@@ -290,7 +291,7 @@ def test_after_an_intake_only_account_submits_the_tablet_shows_the_sign_in_page(
     client: Client, family: Family, intake: FormAssignment
 ) -> None:
     client.force_login(forms_only_account(family.child))
-    url = reverse("portal_care:form", args=[intake.pk])
+    url = reverse("portal:care:form", args=[intake.pk])
 
     response = client.post(
         url, {**_answers(intake, health="Fair", signature="Emma Bennett"), "action": "submit"}
@@ -306,7 +307,7 @@ def test_after_an_intake_only_account_submits_the_tablet_shows_the_sign_in_page(
 def test_a_full_account_stays_signed_in_after_submitting(
     parent_client: Client, intake: FormAssignment
 ) -> None:
-    url = reverse("portal_care:form", args=[intake.pk])
+    url = reverse("portal:care:form", args=[intake.pk])
     parent_client.post(
         url, {**_answers(intake, health="Good", signature="Laura Bennett"), "action": "submit"}
     )
@@ -322,8 +323,8 @@ def test_a_caregiver_with_forms_only_access_to_one_record_fills_only_that_one(
         account=helper, patient=PatientFactory.create(), relationship=Relationship.CAREGIVER
     )
     client.force_login(helper)
-    assert client.get(reverse("portal_care:form", args=[other.pk])).status_code == 404
-    assert client.get(reverse("portal_care:form", args=[intake.pk])).status_code == 200
+    assert client.get(reverse("portal:care:form", args=[other.pk])).status_code == 404
+    assert client.get(reverse("portal:care:form", args=[intake.pk])).status_code == 200
 
 
 # --- staff side ---------------------------------------------------------------------------
@@ -358,7 +359,9 @@ def test_staff_build_a_template_from_ordered_questions_of_every_type(
         and __import__("care.models", fromlist=["FormTemplate"]).FormTemplate.objects.get()
     )
     assert [field.kind for field in template.fields.all()] == list(reversed(kinds))
-    assert AuditEvent.objects.get(action="form_template.created").details["fields"] == len(kinds)
+    assert AuditEvent.objects.get(action=CareEvent.FORM_TEMPLATE_CREATED).details["fields"] == len(
+        kinds
+    )
 
 
 def test_a_choice_question_without_choices_is_refused(staff_client: Client, clinic: Clinic) -> None:
@@ -425,7 +428,7 @@ def test_staff_read_the_answers_on_the_patient_page_and_print_them(
     intake: FormAssignment,
     clinic_staff: User,
 ) -> None:
-    url = reverse("portal_care:form", args=[intake.pk])
+    url = reverse("portal:care:form", args=[intake.pk])
     parent_client.post(
         url, {**_answers(intake, health="Fair", signature="Laura Bennett"), "action": "submit"}
     )
@@ -440,5 +443,5 @@ def test_staff_read_the_answers_on_the_patient_page_and_print_them(
         assert "Agreed — signed “Laura Bennett”" in page
     assert '<button type="button" data-print>Print</button>' in printed.content.decode()
     assert "js/behaviours.js" in printed.content.decode()
-    event = AuditEvent.objects.get(action="form.answers_printed")
+    event = AuditEvent.objects.get(action=CareEvent.FORM_ANSWERS_PRINTED)
     assert (event.actor, event.patient) == (clinic_staff, family.child)

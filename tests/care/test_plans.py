@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditEvent
+from care.events import CareEvent
 from care.models import PlanStatus, TreatmentPlan
 from clinics.models import Clinic, Patient, Practitioner
 from tests.care.factories import Family, PlanItemFactory, TreatmentPlanFactory, forms_only_account
@@ -15,7 +16,7 @@ from tests.factories import PatientFactory, PractitionerFactory
 
 pytestmark = pytest.mark.django_db
 
-PLANS = reverse("portal_care:plans")
+PLANS = reverse("portal:care:plans")
 ADD = reverse("admin:care_treatmentplan_add")
 
 
@@ -62,7 +63,7 @@ def test_staff_write_a_plan_with_its_items_in_order(
         clinic_staff,
     )
     assert [item.title for item in plan.items.all()] == ["Ice after walking", "Strength exercises"]
-    event = AuditEvent.objects.get(action="plan.created")
+    event = AuditEvent.objects.get(action=CareEvent.PLAN_CREATED)
     assert event.details["items"] == 2
 
 
@@ -86,7 +87,7 @@ def test_staff_edit_a_plan_and_remove_an_item(
     plan.refresh_from_db()
     assert plan.title == "New title"
     assert [item.title for item in plan.items.all()] == ["Keep me"]
-    assert "title" in AuditEvent.objects.get(action="plan.updated").details["fields"]
+    assert "title" in AuditEvent.objects.get(action=CareEvent.PLAN_UPDATED).details["fields"]
 
 
 def test_a_plan_by_a_practitioner_of_another_clinic_is_refused(

@@ -33,10 +33,10 @@ ITEMS_PER_RECORD = 3
 # own reads, then the one INSERT of its "viewed" audit events, however many records it shows),
 # and what it shows once per item.
 PAGES = {
-    "portal_care:documents": (6, "/download/"),
-    "portal_care:appointments": (7, 'class="card care-item"'),
-    "portal_care:plans": (7, 'class="card care-plan"'),
-    "portal_care:forms": (6, 'class="card care-item"'),
+    "portal:care:documents": (6, "/download/"),
+    "portal:care:appointments": (7, 'class="card care-item"'),
+    "portal:care:plans": (7, 'class="card care-plan"'),
+    "portal:care:forms": (6, 'class="card care-item"'),
 }
 
 

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from clinics.events import ClinicEvent
 from clinics.models import Clinic, Patient
 from tests.factories import PatientFactory, PractitionerFactory
 
@@ -116,7 +117,7 @@ def test_it_creates_a_patient_and_records_an_audit_event(
     )
     assert response.status_code == 302
     created = Patient.objects.get(last_name="Bennett")
-    assert created.audit_events.get().action == "patient.created"
+    assert created.audit_events.get().action == ClinicEvent.PATIENT_CREATED
 
 
 def test_it_scopes_practitioners_to_the_staff_members_clinics(

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditEvent
+from clinics.events import ClinicEvent
 from clinics.models import Clinic, Practitioner, StaffRole
 from clinics.services import practitioner_update
 from tests.factories import PractitionerFactory, staff_member
@@ -79,7 +80,7 @@ def test_a_clinic_admin_changes_a_practitioner_who_works_only_at_their_clinic(
     ours.refresh_from_db()
     assert ours.email == "ravi.patel@example.com"
     assert ours.bookable_in_portal is False
-    event = AuditEvent.objects.get(action="practitioner.updated")
+    event = AuditEvent.objects.get(action=ClinicEvent.PRACTITIONER_UPDATED)
     assert event.actor == clinic_admin
     assert event.object_id == str(ours.pk)
     assert event.details["changes"] == {
@@ -108,7 +109,7 @@ def test_a_clinic_admin_cannot_change_a_practitioner_shared_with_another_clinic(
     shared.refresh_from_db()
     assert shared.email == "lopez@example.com"
     assert shared.bookable_in_portal is True
-    assert not AuditEvent.objects.filter(action="practitioner.updated").exists()
+    assert not AuditEvent.objects.filter(action=ClinicEvent.PRACTITIONER_UPDATED).exists()
 
 
 def test_the_service_refuses_a_shared_practitioner_with_a_clear_message(
@@ -122,7 +123,7 @@ def test_the_service_refuses_a_shared_practitioner_with_a_clear_message(
     assert "superuser" in refused.value.messages[0]
     shared.refresh_from_db()
     assert shared.email == "lopez@example.com"
-    assert not AuditEvent.objects.filter(action="practitioner.updated").exists()
+    assert not AuditEvent.objects.filter(action=ClinicEvent.PRACTITIONER_UPDATED).exists()
 
 
 def test_the_refusal_shows_on_the_page_when_the_form_offered_the_fields(
@@ -180,7 +181,7 @@ def test_a_superuser_changes_a_shared_practitioner_and_it_is_audited(
     assert response.status_code == 302
     shared.refresh_from_db()
     assert shared.email == "maria.lopez@example.com"
-    event = AuditEvent.objects.get(action="practitioner.updated")
+    event = AuditEvent.objects.get(action=ClinicEvent.PRACTITIONER_UPDATED)
     assert event.actor == superuser
     assert event.details == {
         "changes": {"email": ["lopez@example.com", "maria.lopez@example.com"]},
@@ -234,6 +235,6 @@ def test_a_clinic_admin_adds_a_practitioner_at_their_clinic_and_it_is_audited(
     assert response.status_code == 302
     created = Practitioner.objects.get(last_name="Okafor")
     assert list(created.clinic_links.values_list("clinic_id", flat=True)) == [clinic.pk]
-    event = AuditEvent.objects.get(action="practitioner.created")
+    event = AuditEvent.objects.get(action=ClinicEvent.PRACTITIONER_CREATED)
     assert event.actor == clinic_admin
     assert event.details["email"] == "okafor@example.com"

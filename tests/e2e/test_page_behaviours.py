@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from accounts.tokens import TokenStatus
 from clinics.models import StaffRole
-from family_links.models import AccessLink, AccessLinkStatus
+from family_links.models import AccessLink
 from family_links.services import access_link_generate
 from tests.e2e.conftest import sign_in
 from tests.factories import PASSWORD, ClinicFactory, PatientFactory, staff_member
@@ -37,12 +38,12 @@ def test_revoking_a_link_asks_first_and_dismissing_keeps_it(live_server: Any, pa
     page.get_by_role("button", name="Revoke").click()
     page.wait_for_timeout(300)
     assert questions == ["Revoke this Medical Access Link? It and its code stop working."]
-    assert AccessLink.objects.get(pk=link.pk).status == AccessLinkStatus.PENDING
+    assert AccessLink.objects.get(pk=link.pk).status == TokenStatus.PENDING
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Revoke").click()
     page.get_by_text("The link was revoked").wait_for()
-    assert AccessLink.objects.get(pk=link.pk).status == AccessLinkStatus.REVOKED
+    assert AccessLink.objects.get(pk=link.pk).status == TokenStatus.REVOKED
 
 
 def test_the_document_upload_form_and_its_patient_autocomplete_work(

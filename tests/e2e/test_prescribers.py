@@ -54,7 +54,7 @@ def test_joe_smith_keeps_the_southern_clinic_of_joy_patients(
     page.get_by_label("Clinic name").fill("Southern Clinic of Joy")
     page.get_by_label("Address", exact=True).fill("77 Main Street")
     page.get_by_label("City").fill("Phoenix")
-    page.get_by_label("Phone").fill("(555) 070-3300")
+    page.get_by_label("Phone").fill("(201) 555-0133")
     page.get_by_role("button", name="Add clinic").click()
     expect(page.locator(".messages")).to_contain_text("Southern Clinic of Joy is now one of your")
 
@@ -64,7 +64,7 @@ def test_joe_smith_keeps_the_southern_clinic_of_joy_patients(
     page.get_by_label("First name").fill("Rosa")
     page.get_by_label("Last name").fill("Delgado")
     page.get_by_label("Date of birth").fill("1972-03-09")
-    page.get_by_label("Phone").fill("(555) 301-2201")
+    page.get_by_label("Phone").fill("(201) 555-0122")
     page.get_by_label("Medication").fill("Lisinopril")
     page.get_by_label("Strength").fill("10 mg")
     page.get_by_label("Dosage form").fill("tablet")

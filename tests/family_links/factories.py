@@ -23,6 +23,6 @@ class AccessLinkFactory(DjangoModelFactory[AccessLink]):
         code = factory.LazyFunction(code_generate)
 
     patient = factory.SubFactory(PatientFactory)
-    token_digest = factory.LazyAttribute(lambda o: token_digest(o.token))
+    digest = factory.LazyAttribute(lambda o: token_digest(o.token))
     code_digest = factory.LazyAttribute(lambda o: code_digest(o.code))
     expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=5))

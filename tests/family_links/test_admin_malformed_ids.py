@@ -8,8 +8,9 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
+from accounts.tokens import TokenStatus
 from clinics.models import Patient
-from family_links.models import AccessLink, AccessLinkStatus
+from family_links.models import AccessLink
 from family_links.services import access_link_generate
 from outbox.models import Email
 
@@ -33,7 +34,7 @@ def test_a_malformed_link_id_is_a_404_not_a_500(
 
     assert response.status_code == 404
     link = AccessLink.objects.get(pk=generated.link.pk)
-    assert link.status == AccessLinkStatus.PENDING
+    assert link.status == TokenStatus.PENDING
     assert not Email.objects.exists()
 
 

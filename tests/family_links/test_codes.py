@@ -12,10 +12,12 @@ from django.utils import timezone
 
 from access_control.models import GrantSource, PortalGrant, Relationship
 from accounts.models import User
+from accounts.tokens import TokenStatus
 from audit.models import AuditEvent
 from clinics.models import Patient
 from family_links.codes import code_format
-from family_links.models import AccessLink, AccessLinkStatus, ClinicLinkSettings
+from family_links.events import FamilyLinksEvent
+from family_links.models import AccessLink, ClinicLinkSettings
 from family_links.services import access_link_generate
 from tests.factories import UserFactory
 from tests.family_links.factories import AccessLinkFactory
@@ -55,8 +57,8 @@ def test_the_code_adds_the_record_however_it_is_typed(
     grant = PortalGrant.objects.get(account=holder, patient=child)
     assert (grant.source, grant.relationship) == (GrantSource.ACCESS_LINK, Relationship.PARENT)
     link.refresh_from_db()
-    assert link.status == AccessLinkStatus.REDEEMED
-    assert AuditEvent.objects.get(action="family_links.link_redeemed").details["via"] == "code"
+    assert link.status == TokenStatus.USED
+    assert AuditEvent.objects.get(action=FamilyLinksEvent.LINK_REDEEMED).details["via"] == "code"
 
 
 def test_a_generated_code_works(holder_client: Client, clinic_staff: User, child: Patient) -> None:
@@ -90,7 +92,7 @@ def test_a_wrong_expired_revoked_or_used_code_says_so_and_adds_nothing(
     states = {
         "expired": {"expires_at": timezone.now() - timedelta(seconds=1)},
         "revoked": {"revoked_at": timezone.now()},
-        "used": {"redeemed_at": timezone.now(), "redeemed_by": UserFactory.create()},
+        "used": {"used_at": timezone.now(), "used_by": UserFactory.create()},
     }
     AccessLinkFactory.create(patient=child, code=CODE, **states.get(code, {}))
     html = _enter(holder_client, code=CODE if code in states else code).content.decode()

@@ -12,13 +12,14 @@ from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
 
-from access_control.models import InvitationStatus
 from access_control.services import invitation_send
 from accounts.models import User
+from accounts.tokens import TokenRevokeReason, TokenStatus
 from audit.models import AuditEvent
 from clinics.models import Patient
 from clinics.services import patient_save
-from family_links.models import AccessLink, AccessLinkStatus, LinkRevokeReason
+from family_links.events import FamilyLinksEvent
+from family_links.models import AccessLink
 from family_links.selectors import access_link_usable
 from family_links.services import (
     access_link_generate,
@@ -78,11 +79,11 @@ def test_staff_changing_the_email_revoke_the_link_and_cancel_its_mail(
 
     assert response.status_code == 302
     link.refresh_from_db()
-    assert link.status == AccessLinkStatus.REVOKED
-    assert (link.revoke_reason, link.revoked_by) == (LinkRevokeReason.EMAIL_CHANGED, clinic_staff)
+    assert link.status == TokenStatus.REVOKED
+    assert (link.revoke_reason, link.revoked_by) == (TokenRevokeReason.EMAIL_CHANGED, clinic_staff)
     assert access_link_usable(token=token) is None
     assert Email.objects.get(purpose="family_links:access_link").status == EmailStatus.CANCELLED
-    event = AuditEvent.objects.get(action="family_links.link_revoked")
+    event = AuditEvent.objects.get(action=FamilyLinksEvent.LINK_REVOKED)
     assert event.details == {"reason": "email_changed", "links": [link.pk]}
     assert event.actor == clinic_staff
     assert _messages(response)[0] == (
@@ -110,10 +111,10 @@ def test_staff_are_told_of_every_invitation_and_link_the_change_revoked(
         "ones to the new address."
     ) in response.content.decode()
     invitation.refresh_from_db()
-    assert invitation.status == InvitationStatus.REVOKED
+    assert invitation.status == TokenStatus.REVOKED
     for link in (first, second):
         link.refresh_from_db()
-        assert link.revoke_reason == LinkRevokeReason.EMAIL_CHANGED
+        assert link.revoke_reason == TokenRevokeReason.EMAIL_CHANGED
 
 
 def test_the_link_can_no_longer_be_redeemed(
@@ -158,7 +159,7 @@ def test_the_family_changing_the_email_in_the_portal_revokes_the_link_too(
     link, _ = _sent_link(child, clinic_staff)
     email_on_file_update(patient=child, account=holder, email=NEW)
     link.refresh_from_db()
-    assert link.revoke_reason == LinkRevokeReason.EMAIL_CHANGED
+    assert link.revoke_reason == TokenRevokeReason.EMAIL_CHANGED
 
 
 def test_a_link_not_mailed_yet_stays_and_goes_to_the_new_address(
@@ -183,7 +184,7 @@ def test_saving_without_changing_the_email_revokes_nothing_and_says_nothing(
         _general_tab(child, phone="(555) 123-4567", email=OLD.upper()),
     )
     link.refresh_from_db()
-    assert link.status == AccessLinkStatus.PENDING
+    assert link.status == TokenStatus.PENDING
     assert not any("revoked" in message for message in _messages(response))
     assert Email.objects.get(purpose="family_links:access_link").status != EmailStatus.CANCELLED
 
@@ -201,7 +202,7 @@ def test_another_clinics_staff_cannot_change_the_email_nor_revoke_the_link(
     child.refresh_from_db()
     assert child.email == OLD
     link.refresh_from_db()
-    assert link.status == AccessLinkStatus.PENDING
+    assert link.status == TokenStatus.PENDING
     assert access_link_usable(token=token) is not None
 
 
@@ -212,4 +213,4 @@ def test_the_old_links_of_another_record_are_untouched(
     child.email = NEW
     patient_save(patient=child, actor=clinic_staff, changed_fields=["email"])
     theirs.refresh_from_db()
-    assert theirs.status == AccessLinkStatus.PENDING
+    assert theirs.status == TokenStatus.PENDING

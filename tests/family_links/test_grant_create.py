@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from access_control.events import AccessControlEvent
 from access_control.models import GrantScope, GrantSource, PortalGrant, Relationship
 from access_control.services import PortalAccessError, grant_create, patient_block
 from accounts.models import User
@@ -28,7 +29,7 @@ def test_it_gives_full_access_and_audits_it(holder: User, child: Patient) -> Non
         GrantSource.ACCESS_LINK,
     )
     assert grant.granted_by is None  # not given by staff
-    event = AuditEvent.objects.get(action="portal.grant_created")
+    event = AuditEvent.objects.get(action=AccessControlEvent.GRANT_CREATED)
     assert event.details["already_held"] is False
 
 
@@ -46,7 +47,7 @@ def test_an_account_already_holding_the_record_in_full_keeps_its_grant(
     assert grant.pk == held.pk
     assert (grant.scope, grant.relationship) == (GrantScope.FULL, Relationship.PARENT)
     assert PortalGrant.objects.filter(patient=child).count() == 1
-    assert AuditEvent.objects.get(action="portal.grant_created").details["already_held"]
+    assert AuditEvent.objects.get(action=AccessControlEvent.GRANT_CREATED).details["already_held"]
 
 
 def test_it_refuses_to_widen_a_forms_only_grant(holder: User, child: Patient) -> None:
@@ -62,7 +63,7 @@ def test_it_refuses_to_widen_a_forms_only_grant(holder: User, child: Patient) ->
             actor=holder,
         )
     assert PortalGrant.objects.get(patient=child).scope == GrantScope.FORMS_ONLY
-    assert not AuditEvent.objects.filter(action="portal.grant_created").exists()
+    assert not AuditEvent.objects.filter(action=AccessControlEvent.GRANT_CREATED).exists()
 
 
 def test_it_refuses_a_blocked_record(holder: User, child: Patient, clinic_staff: User) -> None:

@@ -16,11 +16,13 @@ from django.utils import timezone
 
 from access_control.services import patient_block
 from accounts.models import User
-from accounts.tokens import token_digest
+from accounts.tokens import TokenRevokeReason, TokenStatus, token_digest
 from audit.models import AuditEvent
+from clinics.events import ClinicEvent
 from clinics.models import Clinic, Patient
 from family_links.codes import CODE_ALPHABET, code_digest, code_format, code_normalize
-from family_links.models import AccessLink, AccessLinkStatus, LinkRevokeReason
+from family_links.events import FamilyLinksEvent
+from family_links.models import AccessLink
 from family_links.selectors import access_link_usable
 from family_links.services import (
     AccessLinkError,
@@ -54,7 +56,7 @@ def test_a_link_keeps_only_digests_of_its_token_and_code(
     new = access_link_generate(patient=child, actor=clinic_staff)
     link = AccessLink.objects.get()
     assert len(new.token) >= 43  # secrets.token_urlsafe(32)
-    assert link.token_digest == token_digest(new.token)
+    assert link.digest == token_digest(new.token)
     assert link.code_digest == code_digest(new.code)
     stored = " ".join(str(value) for value in AccessLink.objects.values().get().values())
     assert new.token not in stored
@@ -77,8 +79,8 @@ def test_a_link_is_valid_for_five_days_and_generating_is_audited(
 ) -> None:
     link = access_link_generate(patient=child, actor=clinic_staff).link
     assert link.expires_at - link.created_at == timedelta(days=5)
-    assert link.status == AccessLinkStatus.PENDING
-    event = AuditEvent.objects.get(action="family_links.link_generated")
+    assert link.status == TokenStatus.PENDING
+    event = AuditEvent.objects.get(action=FamilyLinksEvent.LINK_GENERATED)
     assert (event.actor, event.patient) == (clinic_staff, child)
     assert "token" not in event.details
     assert "code" not in event.details
@@ -90,7 +92,7 @@ def test_a_newer_link_supersedes_the_older_one_and_cancels_its_mail(
     older, older_token = _generate_and_send(child, clinic_staff)
     newer = access_link_generate(patient=child, actor=clinic_staff)
     older.refresh_from_db()
-    assert older.status == AccessLinkStatus.SUPERSEDED
+    assert older.status == TokenStatus.SUPERSEDED
     assert older.superseded_by == newer.link
     assert Email.objects.get(pk=older.email_message_id).status == EmailStatus.CANCELLED
     assert access_link_usable(token=older_token) is None
@@ -132,7 +134,7 @@ def test_the_email_says_what_the_link_does_when_it_expires_and_what_to_do_then(
     assert token in mailoutbox[0].alternatives[0][0]
     assert len(mailoutbox) == 1  # sent once the transaction committed
     assert AuditEvent.objects.filter(
-        action="family_links.link_sent", details__email="emma.bennett@example.com"
+        action=FamilyLinksEvent.LINK_SENT, details__email="emma.bennett@example.com"
     ).exists()
 
 
@@ -169,11 +171,11 @@ def test_staff_revoke_a_pending_link_and_its_queued_mail(
     link, token = _generate_and_send(child, clinic_staff)
     access_link_revoke(link=link, actor=clinic_staff)
     link.refresh_from_db()
-    assert link.status == AccessLinkStatus.REVOKED
-    assert (link.revoked_by, link.revoke_reason) == (clinic_staff, LinkRevokeReason.STAFF)
+    assert link.status == TokenStatus.REVOKED
+    assert (link.revoked_by, link.revoke_reason) == (clinic_staff, TokenRevokeReason.STAFF)
     assert Email.objects.get().status == EmailStatus.CANCELLED
     assert access_link_usable(token=token) is None
-    assert AuditEvent.objects.filter(action="family_links.link_revoked").exists()
+    assert AuditEvent.objects.filter(action=FamilyLinksEvent.LINK_REVOKED).exists()
     with pytest.raises(AccessLinkError, match="no longer pending"):
         access_link_revoke(link=link, actor=clinic_staff)
 
@@ -182,17 +184,17 @@ def test_blocking_revokes_pending_links_and_cancels_their_mail(
     clinic_staff: User, child: Patient
 ) -> None:
     link, token = _generate_and_send(child, clinic_staff)
-    redeemed = AccessLinkFactory.create(patient=child, redeemed_at=timezone.now())
+    redeemed = AccessLinkFactory.create(patient=child, used_at=timezone.now())
     patient_block(patient=child, actor=clinic_staff)
     link.refresh_from_db()
-    assert link.status == AccessLinkStatus.REVOKED
-    assert link.revoke_reason == LinkRevokeReason.BLOCKED
+    assert link.status == TokenStatus.REVOKED
+    assert link.revoke_reason == TokenRevokeReason.BLOCKED
     assert Email.objects.get(pk=link.email_message_id).status == EmailStatus.CANCELLED
     redeemed.refresh_from_db()
     assert redeemed.revoked_at is None  # history stays as it was
     assert access_link_usable(token=token) is None
     assert AuditEvent.objects.filter(
-        action="family_links.link_revoked", details__reason="blocked"
+        action=FamilyLinksEvent.LINK_REVOKED, details__reason="blocked"
     ).exists()
 
 
@@ -224,10 +226,10 @@ def test_links_for_three_records_go_out_as_three_emails_to_the_parents_address(
         patient.refresh_from_db()
         assert patient.email == "laura@example.com"
         assert AccessLink.objects.get(patient=patient).sent_to == "laura@example.com"
-    assert AuditEvent.objects.filter(action="family_links.link_generated").count() == 3
-    assert AuditEvent.objects.filter(action="family_links.link_sent").count() == 3
-    assert AuditEvent.objects.filter(action="patient.updated").count() == 3
-    assert AuditEvent.objects.get(action="family_links.family_links_sent").details[
+    assert AuditEvent.objects.filter(action=FamilyLinksEvent.LINK_GENERATED).count() == 3
+    assert AuditEvent.objects.filter(action=FamilyLinksEvent.LINK_SENT).count() == 3
+    assert AuditEvent.objects.filter(action=ClinicEvent.PATIENT_UPDATED).count() == 3
+    assert AuditEvent.objects.get(action=FamilyLinksEvent.FAMILY_LINKS_SENT).details[
         "email_set_to"
     ] == ("laura@example.com")
 
@@ -290,7 +292,7 @@ def test_a_reminder_goes_out_about_a_day_before_an_unredeemed_link_expires(
     redeemed = _sent_link(
         PatientFactory.create(clinic=clinic),
         expires_in=timedelta(hours=5),
-        redeemed_at=timezone.now(),
+        used_at=timezone.now(),
     )
     unsent = AccessLinkFactory.create(expires_at=timezone.now() + timedelta(hours=5))
     expired = _sent_link(PatientFactory.create(clinic=clinic), expires_in=-timedelta(hours=1))

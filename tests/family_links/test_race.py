@@ -10,8 +10,9 @@ from django.db import connection
 
 from access_control.models import PortalGrant, Relationship
 from accounts.models import User
+from accounts.tokens import TokenStatus
 from clinics.models import Clinic
-from family_links.models import AccessLink, AccessLinkStatus
+from family_links.models import AccessLink
 from family_links.services import AccessLinkNotValid, access_link_redeem
 from tests.conftest import require_postgresql
 from tests.factories import PatientFactory, UserFactory
@@ -56,8 +57,8 @@ def test_two_accounts_redeeming_at_once_make_one_access(clinic: Clinic) -> None:
     assert _redeem_at_once("race", accounts) == ["linked", "refused"]
     grant = PortalGrant.objects.get(patient=child)
     link = AccessLink.objects.get()
-    assert link.status == AccessLinkStatus.REDEEMED
-    assert link.redeemed_by == grant.account
+    assert link.status == TokenStatus.USED
+    assert link.used_by == grant.account
 
 
 def test_one_account_double_clicking_gets_one_access(clinic: Clinic) -> None:

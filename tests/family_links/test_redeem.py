@@ -12,12 +12,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from access_control.events import AccessControlEvent
 from access_control.models import GrantScope, GrantSource, PortalGrant, Relationship
 from access_control.services import patient_block
 from accounts.models import User
+from accounts.tokens import TokenStatus
 from audit.models import AuditEvent
 from clinics.models import Clinic, Patient
-from family_links.models import AccessLink, AccessLinkStatus, ClinicLinkSettings
+from family_links.events import FamilyLinksEvent
+from family_links.models import AccessLink, ClinicLinkSettings
 from family_links.services import (
     AccessLinkNotValid,
     DateOfBirthMismatch,
@@ -73,7 +76,7 @@ def test_opening_a_link_never_uses_it_up(
         assert client.get(_url()).status_code == 200
         assert holder_client.get(_url()).status_code == 200
     link.refresh_from_db()
-    assert link.status == AccessLinkStatus.PENDING
+    assert link.status == TokenStatus.PENDING
     assert not PortalGrant.objects.filter(patient=link.patient).exists()
 
 
@@ -85,7 +88,7 @@ def test_an_anonymous_post_adds_nothing_and_signs_nobody_in(
     assert "Sign in to continue" in response.content.decode()
     assert "_auth_user_id" not in client.session
     link.refresh_from_db()
-    assert link.redeemed_at is None
+    assert link.used_at is None
 
 
 def test_signing_in_from_the_link_comes_back_to_the_confirmation(
@@ -144,13 +147,15 @@ def test_the_holder_confirms_and_lands_on_the_new_profile(
         GrantSource.ACCESS_LINK,
     )
     link.refresh_from_db()
-    assert (link.status, link.redeemed_by) == (AccessLinkStatus.REDEEMED, holder)
+    assert (link.status, link.used_by) == (TokenStatus.USED, holder)
     page = holder_client.get(response["Location"]).content.decode()
     assert "Emma B. was added to your portal account." in page
     assert AuditEvent.objects.filter(
-        action="family_links.link_redeemed", actor=holder, patient=child
+        action=FamilyLinksEvent.LINK_REDEEMED, actor=holder, patient=child
     ).exists()
-    assert AuditEvent.objects.filter(action="portal.grant_created", patient=child).exists()
+    assert AuditEvent.objects.filter(
+        action=AccessControlEvent.GRANT_CREATED, patient=child
+    ).exists()
 
 
 def test_a_link_works_once(
@@ -181,7 +186,7 @@ def test_an_outsider_with_the_wrong_date_of_birth_gets_nothing_and_five_tries_lo
     fifth = _confirm(client, born=wrong)
     assert fifth.status_code == 410
     link.refresh_from_db()
-    assert link.status == AccessLinkStatus.LOCKED
+    assert link.status == TokenStatus.LOCKED
     assert link.failed_checks == 5
     assert not PortalGrant.objects.filter(patient=link.patient).exists()
     # Locked for everyone, the right answer included.
@@ -189,8 +194,8 @@ def test_an_outsider_with_the_wrong_date_of_birth_gets_nothing_and_five_tries_lo
     client.force_login(holder)
     assert _confirm(client).status_code == 410
     assert not PortalGrant.objects.filter(patient=link.patient).exists()
-    assert AuditEvent.objects.filter(action="family_links.check_failed").count() == 4
-    assert AuditEvent.objects.filter(action="family_links.link_locked").count() == 1
+    assert AuditEvent.objects.filter(action=FamilyLinksEvent.CHECK_FAILED).count() == 4
+    assert AuditEvent.objects.filter(action=FamilyLinksEvent.LINK_LOCKED).count() == 1
 
 
 def test_the_count_of_wrong_answers_survives_the_refusal(holder: User, link: AccessLink) -> None:
@@ -296,7 +301,7 @@ def test_a_link_does_not_widen_a_forms_only_grant_to_the_whole_portal(
     grant = PortalGrant.objects.get(account=holder, patient=child)
     assert grant.scope == GrantScope.FORMS_ONLY
     link.refresh_from_db()
-    assert link.status == AccessLinkStatus.PENDING
+    assert link.status == TokenStatus.PENDING
 
 
 # --- who is told -------------------------------------------------------------------------------

@@ -12,6 +12,9 @@ from portal_project.celery import app as celery_app
 from tests.conftest import require_services
 from tests.integration.conftest import CollectingHandler, Worker
 
+# The workers started here share the broker of REDIS_URL: one xdist worker runs them all.
+pytestmark = pytest.mark.xdist_group("celery")
+
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_sends_the_queued_email_over_smtp(

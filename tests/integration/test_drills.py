@@ -32,6 +32,9 @@ from tests.integration.conftest import (
     worker_start,
 )
 
+# The workers started here share the broker of REDIS_URL: one xdist worker runs them all.
+pytestmark = pytest.mark.xdist_group("celery")
+
 # A row left "sending" by a dead worker goes back to the queue after this many seconds.
 SENDING_TIMEOUT_SECONDS = 3
 OUTBOX_ENVIRONMENT = {

@@ -14,6 +14,7 @@ from access_control.services import invitation_send
 from accounts.models import User
 from audit.models import AuditEvent
 from clinics.models import Patient
+from outbox.events import OutboxEvent
 from outbox.models import Email, EmailStatus
 from outbox.services import EmailResendRefused, email_queue, email_resend
 from outbox.tasks import email_send
@@ -73,7 +74,7 @@ def test_staff_resend_a_failed_email_and_it_is_delivered_and_audited(
     assert email.status == EmailStatus.SENT
     assert email.attempts == 1  # a fresh series of attempts
     assert [message.to for message in mail.outbox] == [[patient.email]]
-    event = AuditEvent.objects.get(action="outbox.email_resent")
+    event = AuditEvent.objects.get(action=OutboxEvent.EMAIL_RESENT)
     assert event.actor == clinic_staff
     assert event.patient == patient
     assert event.object_id == str(email.pk)
@@ -89,7 +90,7 @@ def test_another_clinics_staff_cannot_resend_it(
     assert response.status_code in (200, 302)
     email.refresh_from_db()
     assert email.status == EmailStatus.FAILED
-    assert not AuditEvent.objects.filter(action="outbox.email_resent").exists()
+    assert not AuditEvent.objects.filter(action=OutboxEvent.EMAIL_RESENT).exists()
 
 
 def test_a_portal_account_cannot_resend_anything(
@@ -123,7 +124,7 @@ def test_a_failed_invitation_whose_link_was_dropped_is_refused_with_what_to_do(
     assert "Send a new invitation" in message
     email.refresh_from_db()
     assert email.status == EmailStatus.FAILED
-    assert not AuditEvent.objects.filter(action="outbox.email_resent").exists()
+    assert not AuditEvent.objects.filter(action=OutboxEvent.EMAIL_RESENT).exists()
 
 
 def test_only_failed_mail_can_be_resent(clinic_staff: User, patient: Patient) -> None:

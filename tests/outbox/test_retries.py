@@ -1,42 +1,26 @@
 """An SMTP outage delays mail, it does not lose it; a dead worker's row is picked up in minutes.
 
-Every test runs on a fixed clock moved by hand, so hours of outage take no time.
+Every test runs on the fixed clock, moved by hand, so hours of outage take no time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.utils import timezone
 
 from outbox.models import Email, EmailStatus
 from outbox.services import email_claim, email_queue, email_retry_delay
 from outbox.tasks import email_send, outbox_sweep
+from tests.conftest import Clock
 from tests.outbox.backends import BrokenSMTP
 
 pytestmark = pytest.mark.django_db
 
 BROKEN = "tests.outbox.backends.BrokenSMTP"
 WORKING = "django.core.mail.backends.locmem.EmailBackend"
-
-
-@dataclass
-class Clock:
-    now: datetime
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(monkeypatch: Any) -> Clock:
-    fixed = Clock(now=datetime(2031, 3, 3, 9, 0, tzinfo=UTC))
-    monkeypatch.setattr(timezone, "now", lambda: fixed.now)
-    return fixed
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +44,7 @@ def _outage_until(clock: Clock, email: Email, end: datetime) -> None:
         email.refresh_from_db()
         if email.status != EmailStatus.QUEUED or email.next_attempt_at > end:
             return
-        clock.now = max(clock.now, email.next_attempt_at)
+        clock.move_to(max(clock.now, email.next_attempt_at))
         email_send.run(email.pk)
 
 
@@ -113,7 +97,7 @@ def test_a_six_hour_outage_then_recovery_delivers_the_mail_once(
     assert BrokenSMTP.calls >= 6 * 6
 
     settings.EMAIL_BACKEND = WORKING
-    clock.now = email.next_attempt_at
+    clock.move_to(email.next_attempt_at)
     email_send.run(email.pk)
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT
@@ -156,9 +140,9 @@ def test_the_sweeper_retries_a_row_whose_countdown_the_broker_lost(
     assert email.status == EmailStatus.QUEUED
 
     settings.EMAIL_BACKEND = WORKING
-    clock.now = email.next_attempt_at + timedelta(seconds=30)
+    clock.move_to(email.next_attempt_at + timedelta(seconds=30))
     assert outbox_sweep.run() == 0  # its countdown message may still be on its way
-    clock.now = email.next_attempt_at + timedelta(seconds=61)
+    clock.move_to(email.next_attempt_at + timedelta(seconds=61))
     assert outbox_sweep.run() == 1
     email.refresh_from_db()
     assert email.status == EmailStatus.SENT
@@ -181,7 +165,7 @@ def test_a_row_that_kills_its_worker_every_time_fails_after_the_window(clock: Cl
     start = clock.now
     email = _queue()
     Email.objects.filter(pk=email.pk).update(status=EmailStatus.SENDING, claimed_at=start)
-    clock.now = start + timedelta(hours=48, minutes=5)
+    clock.move_to(start + timedelta(hours=48, minutes=5))
     assert outbox_sweep.run() == 0
     email.refresh_from_db()
     assert email.status == EmailStatus.FAILED

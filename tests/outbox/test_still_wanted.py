@@ -93,9 +93,7 @@ def test_a_reminder_for_a_link_already_used_is_cancelled_not_sent(
         purpose="family_links:reminder",
         patient=patient,
     )
-    AccessLink.objects.filter(pk=link.pk).update(
-        reminder_message=reminder, redeemed_at=timezone.now()
-    )
+    AccessLink.objects.filter(pk=link.pk).update(reminder_message=reminder, used_at=timezone.now())
     _assert_cancelled_not_sent(reminder, "no longer usable")
 
 

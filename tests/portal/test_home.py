@@ -87,7 +87,7 @@ def test_a_forms_only_account_is_pointed_from_home_to_its_forms(
     account = PortalGrantFactory.create(patient=patient, scope=GrantScope.FORMS_ONLY).account
     client.force_login(account)
     html = client.get(HOME).content.decode()
-    assert f"{reverse('portal_care:forms')}?member={patient.pk}" in html
+    assert f"{reverse('portal:care:forms')}?member={patient.pk}" in html
     assert reverse("portal:record", args=[patient.pk]) not in html
 
 

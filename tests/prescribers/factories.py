@@ -37,7 +37,7 @@ class PrescriberProfileFactory(DjangoModelFactory[PrescriberProfile]):
     dea_number = factory.Sequence(lambda n: dea_with_check_digit(f"BS{100000 + n}"))
     clinic_name = factory.Sequence(lambda n: f"Pharmacy Clinic {n}")
     description = factory.LazyAttribute(lambda o: f"{o.clinic_name} office")
-    clinic_phone = "(555) 070-0000"
+    clinic_phone = "(201) 555-0170"
 
 
 class PharmacyPatientFactory(DjangoModelFactory[PharmacyPatient]):
@@ -48,7 +48,7 @@ class PharmacyPatientFactory(DjangoModelFactory[PharmacyPatient]):
     last_name = factory.Faker("last_name")
     date_of_birth = date(1980, 6, 1)
     sex = Sex.FEMALE
-    phone = "(555) 302-0000"
+    phone = "(201) 555-0130"
     name_key = factory.LazyAttribute(
         lambda o: patient_name_key(first_name=o.first_name, last_name=o.last_name)
     )

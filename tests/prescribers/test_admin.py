@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from clinics.models import PractitionerClinic
+from prescribers.events import PrescriberEvent
 from prescribers.models import (
     PrescriberProfile,
     ProfileStatus,
@@ -184,7 +185,7 @@ def test_the_profile_page_offers_the_portal_account_link(
     assert 'id="portal-account-search"' in content
     assert 'name="link_clinic"' in content
     assert 'value="Update"' in content
-    assert "js/prescribers-link.js" in content
+    assert "prescribers/portal-account-link.js" in content
     assert "Not linked" in content
 
 
@@ -210,7 +211,7 @@ def test_update_links_the_profile_to_the_account_and_clinic(
     assert southern_profile.linked_by == pharmacy_staff
     page = pharmacy_client.get(change_url(southern_profile)).content.decode()
     assert "Linked to" in page
-    assert "prescriber.linked" in page
+    assert PrescriberEvent.PROFILE_LINKED.label in page
     assert "Joe works here now" in page
 
 

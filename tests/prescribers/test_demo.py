@@ -13,7 +13,8 @@ from clinics.demo import seed as seed_clinics
 from clinics.services import practitioner_clinic_create
 from prescribers.demo import seed
 from prescribers.models import PrescriberProfile, PrescriptionSource
-from prescribers.selectors import prescriber_likely_duplicates, prescription_patients_for
+from prescribers.policy import prescription_patients_for
+from prescribers.selectors import prescriber_likely_duplicates
 from prescribers.services.eprescriptions import (
     MedicationDetails,
     PatientDetails,
@@ -56,7 +57,7 @@ def test_the_demo_seeds_again_after_trying_the_readme_joe_smith_example(db: None
     pharmacist = User.objects.get(email="pharmacy@carelink.example")
     combination = practitioner_clinic_create(
         practitioner=joe.practitioner,
-        details={"name": "Southern Clinic of Joy", "phone": "(555) 070-3300"},
+        details={"name": "Southern Clinic of Joy", "phone": "(201) 555-0113"},
         actor=joe,
     )
     eprescription_submit(

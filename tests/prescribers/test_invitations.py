@@ -16,7 +16,7 @@ from clinics.models import Practitioner, PractitionerClinic
 from outbox.models import Email, EmailStatus
 from prescribers.errors import InvitationUnusable, PrescriberError
 from prescribers.models import PractitionerInvitation, PrescriberProfile
-from prescribers.selectors import prescription_patients_for
+from prescribers.policy import prescription_patients_for
 from prescribers.services.invitations import (
     practitioner_invitation_accept,
     practitioner_invitation_send,
@@ -66,13 +66,13 @@ def test_the_invitation_is_one_email_with_a_3_day_link_and_only_its_hash_is_stor
     assert email.to == "dana.reyes@example.com"
     assert email.purpose == "prescribers:practitioner_invitation"
     assert len(raw) >= 43
-    assert invitation.token_hash == token_digest(raw)
-    assert raw not in invitation.token_hash
+    assert invitation.digest == token_digest(raw)
+    assert raw not in invitation.digest
     remaining = invitation.expires_at - timezone.now()
     assert timedelta(days=2, hours=23) < remaining <= timedelta(days=3)
 
 
-def test_accepting_creates_the_account_with_the_clinic_already_linked(
+def test_accepting_creates_the_account_with_the_clinic_already_linked_and_signs_it_in(
     client: Client, profile: PrescriberProfile
 ) -> None:
     patient = patient_with_prescription(profile=profile)
@@ -85,10 +85,11 @@ def test_accepting_creates_the_account_with_the_clinic_already_linked(
     response = client.post(url, {"password1": PASSWORD, "password2": PASSWORD})
 
     assert response.status_code == 302
-    assert response["Location"].startswith(reverse("account_login"))
+    assert response["Location"] == reverse("practitioner:home")
     user = User.objects.get(email="dana.reyes@example.com")
     assert user.check_password(PASSWORD)
-    assert "_auth_user_id" not in client.session  # the link signs nobody in
+    # The one rule for invitations: the account just created with its new password is signed in.
+    assert client.session["_auth_user_id"] == str(user.pk)
     practitioner = Practitioner.objects.get(user=user)
     assert (practitioner.first_name, practitioner.npi) == ("Dana", profile.npi)
     profile.refresh_from_db()
@@ -100,7 +101,7 @@ def test_accepting_creates_the_account_with_the_clinic_already_linked(
     assert list(prescription_patients_for(user=user)) == [patient]
     invitation = PractitionerInvitation.objects.get()
     assert invitation.used_at is not None
-    assert invitation.account == user
+    assert invitation.used_by == user
 
 
 def test_a_practitioner_the_clinics_know_gets_the_account_and_keeps_their_clinic(

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from audit.models import AuditEvent
+from clinics.events import ClinicEvent
 from clinics.models import Clinic, PractitionerClinic
 from clinics.services import practitioner_clinic_archive
 from prescribers.models import EPrescription, PharmacyPatient, PrescriberProfile
@@ -119,7 +120,7 @@ def test_a_practitioner_creates_a_clinic(joe: User, joe_client: Client) -> None:
             "city": "Phoenix",
             "region": "AZ",
             "postal_code": "85004",
-            "phone": "(555) 070-3300",
+            "phone": "(201) 555-0113",
         },
     )
 
@@ -128,7 +129,9 @@ def test_a_practitioner_creates_a_clinic(joe: User, joe_client: Client) -> None:
         practitioner__user=joe, clinic__name="Southern Clinic of Joy"
     )
     assert pair.clinic.city == "Phoenix"
-    assert AuditEvent.objects.filter(action="practitioner_clinic.created", actor=joe).exists()
+    assert AuditEvent.objects.filter(
+        action=ClinicEvent.PRACTITIONER_CLINIC_CREATED, actor=joe
+    ).exists()
     assert b"Southern Clinic of Joy" in joe_client.get(reverse("practitioner:clinics")).content
 
 
@@ -155,7 +158,7 @@ def test_a_practitioner_edits_and_archives_their_clinic(
             "name": "Happy Clinic West",
             "address_line1": "12 New Road",
             "city": "Tucson",
-            "phone": "555 010 1234",
+            "phone": "201 555 0134",
         },
     )
     happy_clinic.refresh_from_db()
@@ -185,7 +188,7 @@ def test_a_clinic_kept_by_its_staff_is_not_edited_by_the_practitioner(
 
     response = joe_client.post(
         reverse("practitioner:clinic_edit", args=[clinic.pk]),
-        {"name": "Renamed", "address_line1": "1 Road", "city": "Town", "phone": "555 010 1234"},
+        {"name": "Renamed", "address_line1": "1 Road", "city": "Town", "phone": "201 555 0134"},
     )
     assert response.status_code == 200
     assert b"kept by its staff" in response.content

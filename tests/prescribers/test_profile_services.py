@@ -11,6 +11,7 @@ from accounts.models import User
 from audit.models import AuditEvent
 from clinics.models import PractitionerClinic
 from prescribers.errors import LinkConflict, PrescriberError
+from prescribers.events import PrescriberEvent
 from prescribers.models import (
     EPrescription,
     PrescriberLicence,
@@ -18,7 +19,8 @@ from prescribers.models import (
     ProfilePatient,
     ProfileStatus,
 )
-from prescribers.selectors import LinkPlan, prescription_patients_for
+from prescribers.policy import prescription_patients_for
+from prescribers.selectors import LinkPlan
 from prescribers.services.profiles import (
     LinkRequest,
     prescriber_archive,
@@ -68,7 +70,7 @@ def test_it_links_a_profile_and_the_account_then_sees_its_patients(
     assert linked.linked_by == pharmacy_staff
     assert linked.linked_at is not None
     assert list(prescription_patients_for(user=joe)) == [patient]
-    (event,) = _events(southern_profile, "prescriber.linked")
+    (event,) = _events(southern_profile, PrescriberEvent.PROFILE_LINKED)
     assert event.actor == pharmacy_staff
     assert event.details["reason"] == "Joe now works at Southern Clinic of Joy"
     assert event.details["practitioner_clinic"] == joe_at_southern.pk
@@ -90,7 +92,7 @@ def test_it_refuses_a_clinic_of_another_account(
     assert refused.value.field == "link_clinic"
     southern_profile.refresh_from_db()
     assert southern_profile.practitioner_clinic is None
-    assert not _events(southern_profile, "prescriber.linked")
+    assert not _events(southern_profile, PrescriberEvent.PROFILE_LINKED)
 
 
 def test_it_refuses_a_second_active_profile_for_a_linked_pair_unless_moved(
@@ -119,7 +121,7 @@ def test_it_refuses_a_second_active_profile_for_a_linked_pair_unless_moved(
     assert first.practitioner_clinic is None
     assert first.previous_practitioner_clinic == joe_at_happy
     assert second.practitioner_clinic == joe_at_happy
-    (moved,) = _events(first, "prescriber.disconnected")
+    (moved,) = _events(first, PrescriberEvent.PROFILE_DISCONNECTED)
     assert moved.details["moved_to"] == second.pk
 
 
@@ -178,7 +180,10 @@ def test_a_different_npi_needs_an_explicit_confirmation(
     )
     profile.refresh_from_db()
     assert profile.practitioner_clinic == joe_at_southern
-    assert _events(profile, "prescriber.linked")[0].details["npi_mismatch_confirmed"] is True
+    assert (
+        _events(profile, PrescriberEvent.PROFILE_LINKED)[0].details["npi_mismatch_confirmed"]
+        is True
+    )
 
 
 def test_disconnect_removes_the_link_and_can_be_undone(
@@ -195,7 +200,7 @@ def test_disconnect_removes_the_link_and_can_be_undone(
     assert southern_profile.practitioner_clinic is None
     assert southern_profile.previous_practitioner_clinic == joe_at_southern
     assert not prescription_patients_for(user=joe).exists()
-    assert _events(southern_profile, "prescriber.disconnected")[0].details["reason"] == (
+    assert _events(southern_profile, PrescriberEvent.PROFILE_DISCONNECTED)[0].details["reason"] == (
         "wrong clinic"
     )
     with pytest.raises(PrescriberError):
@@ -227,7 +232,7 @@ def test_archive_hides_the_patients_and_restore_brings_them_back(
     southern_profile.refresh_from_db()
     assert southern_profile.status == ProfileStatus.ACTIVE
     assert prescription_patients_for(user=joe).count() == 1
-    assert _events(southern_profile, "prescriber.restored")
+    assert _events(southern_profile, PrescriberEvent.PROFILE_RESTORED)
 
 
 def test_restore_is_refused_when_the_pair_has_since_been_linked_elsewhere(
@@ -301,11 +306,14 @@ def test_merge_moves_every_prescription_and_patient_and_loses_nothing(
     assert keep.practitioner_clinic == joe_at_southern
     assert duplicate.practitioner_clinic is None
     assert prescription_patients_for(user=joe).count() == len(expected_patients)
-    (merged,) = _events(duplicate, "prescriber.merged")
+    (merged,) = _events(duplicate, PrescriberEvent.PROFILE_MERGED)
     assert merged.actor == pharmacy_staff
     assert merged.details["kept"] == keep.pk
     assert merged.details["prescriptions"] == result.prescription_ids
-    assert _events(keep, "prescriber.merge_received")[0].details["duplicate"] == duplicate.pk
+    assert (
+        _events(keep, PrescriberEvent.PROFILE_MERGE_RECEIVED)[0].details["duplicate"]
+        == duplicate.pk
+    )
 
 
 def test_merge_keeps_the_kept_profiles_own_link(
@@ -372,7 +380,7 @@ def test_profile_save_records_fields_licences_and_applies_the_link(
     assert southern_profile.description == "Main Street office"
     assert southern_profile.licences.get().number == "MD-1"
     assert southern_profile.practitioner_clinic == joe_at_southern
-    (updated,) = _events(southern_profile, "prescriber.updated")
+    (updated,) = _events(southern_profile, PrescriberEvent.PROFILE_UPDATED)
     assert updated.details["fields"] == ["description"]
 
     prescriber_profile_save(
@@ -415,4 +423,4 @@ def test_an_update_that_changes_nothing_records_nothing(
     southern_profile: PrescriberProfile,
 ) -> None:
     prescriber_profile_save(profile=southern_profile, changed_fields=[], actor=None)
-    assert not _events(southern_profile, "prescriber.updated")
+    assert not _events(southern_profile, PrescriberEvent.PROFILE_UPDATED)

@@ -11,6 +11,7 @@ from audit.models import AuditEvent
 from clinics.models import PractitionerClinic
 from clinics.services import practitioner_clinic_archive
 from prescribers.errors import PrescriberError, SubmissionConflict
+from prescribers.events import PrescriberEvent
 from prescribers.models import (
     EPrescription,
     PharmacyPatient,
@@ -19,7 +20,8 @@ from prescribers.models import (
     PrescriptionStatus,
     ProfilePatient,
 )
-from prescribers.selectors import prescriber_likely_duplicates, prescription_patients_for
+from prescribers.policy import prescription_patients_for
+from prescribers.selectors import prescriber_likely_duplicates
 from prescribers.services.eprescriptions import eprescription_status_set, eprescription_submit
 from prescribers.services.profiles import prescriber_archive, prescriber_link
 from tests.prescribers.factories import (
@@ -56,7 +58,7 @@ def test_a_prescription_goes_to_the_pairs_linked_profile(
     assert ProfilePatient.objects.filter(profile=profile, patient=prescription.patient).exists()
     assert PrescriberProfile.objects.count() == 1
     assert AuditEvent.objects.filter(
-        action="eprescription.received", object_id=str(prescription.pk)
+        action=PrescriberEvent.EPRESCRIPTION_RECEIVED, object_id=str(prescription.pk)
     ).exists()
 
 
@@ -74,7 +76,7 @@ def test_the_first_prescription_from_an_unlinked_pair_creates_a_profile_for_revi
     assert created.npi == joe.practitioner.npi
     assert created.clinic_name == "Southern Clinic of Joy"
     assert prescriber_likely_duplicates(profile=created) == [southern_profile]
-    event = AuditEvent.objects.get(action="prescriber.created_automatically")
+    event = AuditEvent.objects.get(action=PrescriberEvent.PROFILE_CREATED_AUTOMATICALLY)
     assert event.details["likely_duplicates"] == [southern_profile.pk]
     # The second prescription goes to the same profile.
     assert _send(joe, joe_at_southern, patient=new_patient(first_name="Ann")).profile == created
@@ -247,6 +249,6 @@ def test_the_queue_moves_forward_only(db: None, pharmacy_staff: User) -> None:
     assert change.refused == [shipped.pk]
     received.refresh_from_db()
     assert received.status == PrescriptionStatus.IN_REVIEW
-    event = AuditEvent.objects.get(action="eprescription.status_changed")
+    event = AuditEvent.objects.get(action=PrescriberEvent.EPRESCRIPTION_STATUS_CHANGED)
     assert event.details == {"from": "received", "to": "in_review"}
     assert event.actor == pharmacy_staff

@@ -312,7 +312,7 @@ def build_world() -> World:
             PractitionerInvitation.objects.create(
                 profile=profile,
                 email=f"{invitation_email}@example.com",
-                token_hash=token_digest(f"practitioner-invitation-{invitation_email}"),
+                digest=token_digest(f"practitioner-invitation-{invitation_email}"),
                 expires_at=timezone.now() + timedelta(days=3),
             ),
             reach={"pharmacy_staff"},
@@ -418,9 +418,9 @@ def build_world() -> World:
     }
     # Tokens nobody was sent: nonsense, and the digests the database keeps (never a key).
     digests = [
-        PortalInvitation.objects.values_list("token_digest", flat=True).first(),
-        AccessLink.objects.values_list("token_digest", flat=True).first(),
-        PractitionerInvitation.objects.values_list("token_hash", flat=True).first(),
+        PortalInvitation.objects.values_list("digest", flat=True).first(),
+        AccessLink.objects.values_list("digest", flat=True).first(),
+        PractitionerInvitation.objects.values_list("digest", flat=True).first(),
     ]
     return World(
         personas=personas,

@@ -130,7 +130,7 @@ def test_the_sweep_catches_a_portal_policy_that_leaks(
         return PortalGrant.objects.filter(revoked_at__isnull=True)
 
     _replace_everywhere(monkeypatch, policy.portal_grants_for, every_grant)
-    portal = [p for p in _patterns() if p.name.startswith(("portal:", "portal_care:"))]
+    portal = [p for p in _patterns() if p.name.startswith("portal:")]
     problems = _problems(world, "outsider", portal)
     assert any("showed care.Document" in problem for problem in problems), problems
     assert any("answered 200 for clinics.Patient" in problem for problem in problems), problems

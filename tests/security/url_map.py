@@ -52,14 +52,14 @@ PAGES: dict[str, str] = {
     "portal:profiles:edit": "object",
     "portal:profiles:email": "object",
     "portal:profiles:remove": "object",
-    "portal_care:documents": "own",
-    "portal_care:document_download": "object",
-    "portal_care:appointments": "own",
-    "portal_care:book": "own",
-    "portal_care:appointment_cancel": "object",
-    "portal_care:plans": "own",
-    "portal_care:forms": "own",
-    "portal_care:form": "object",
+    "portal:care:documents": "own",
+    "portal:care:document_download": "object",
+    "portal:care:appointments": "own",
+    "portal:care:book": "own",
+    "portal:care:appointment_cancel": "object",
+    "portal:care:plans": "own",
+    "portal:care:forms": "own",
+    "portal:care:form": "object",
     "practitioner:home": "own",
     "practitioner:clinics": "own",
     "practitioner:clinic_create": "own",
@@ -166,7 +166,9 @@ class Target:
 
 
 def _portal_access_actions() -> list[str]:
-    return list(admin.site._registry[Patient]._actions())
+    from access_control.tabs import PORTAL_ACCESS_ACTIONS
+
+    return list(PORTAL_ACCESS_ACTIONS)
 
 
 def _profile_action_slugs() -> list[str]:

@@ -1,0 +1,52 @@
+"""Portal invitations take the shared single-use token fields (accounts.tokens.SingleUseToken).
+
+Renamed, not re-created, so every invitation keeps its digest and its history.
+"""
+
+from __future__ import annotations
+
+import django.db.models.deletion
+from django.conf import settings
+from django.db import migrations, models
+
+REVOKE_REASONS = [
+    ("staff", "Revoked by staff"),
+    ("superseded", "Superseded by a newer one"),
+    ("email_changed", "The patient's email changed"),
+    ("blocked", "The patient was blocked"),
+]
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ("access_control", "0003_kiosk_accounts_keep_their_password"),
+    ]
+
+    operations = [
+        migrations.RenameField("portalinvitation", "token_digest", "digest"),
+        migrations.RenameField("portalinvitation", "accepted_at", "used_at"),
+        migrations.RenameField("portalinvitation", "accepted_by", "used_by"),
+        migrations.AlterField(
+            model_name="portalinvitation",
+            name="digest",
+            field=models.CharField(editable=False, max_length=64, unique=True),
+        ),
+        migrations.AlterField(
+            model_name="portalinvitation",
+            name="used_by",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The account that used it.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
+        ),
+        migrations.AlterField(
+            model_name="portalinvitation",
+            name="revoke_reason",
+            field=models.CharField(blank=True, choices=REVOKE_REASONS, max_length=20),
+        ),
+    ]
